@@ -1,0 +1,10 @@
+// Wire-level tests: the bundled dist/index.js against moto_server with fake hosts.
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
+  testTimeout: 180000,
+  maxWorkers: 1
+}

@@ -1,0 +1,21 @@
+// The AWS side of every port the rollout talks to, built from SDK clients.
+
+import type { AwsClients } from './clients.js'
+import type { AlarmSource, CommandRunner, LoadBalancer } from '../rollout/ports.js'
+import { ElbLoadBalancer } from './elb.js'
+import { SsmCommandRunner } from './ssm.js'
+import { CloudWatchAlarms } from './cloudwatch.js'
+
+export interface AwsPorts {
+  lb: LoadBalancer
+  runner: CommandRunner
+  alarms: AlarmSource
+}
+
+export function awsPorts(clients: AwsClients): AwsPorts {
+  return {
+    lb: new ElbLoadBalancer(clients.elb),
+    runner: new SsmCommandRunner(clients.ssm),
+    alarms: new CloudWatchAlarms(clients.cloudwatch)
+  }
+}

@@ -1,0 +1,28 @@
+// SDK clients configured once: adaptive retry (client-side rate limiting against ELB's and
+// SSM's token buckets) and request/connection timeouts, so no hung call can hang the job.
+
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { SSMClient } from '@aws-sdk/client-ssm'
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import { USER_AGENT } from '../constants.js'
+
+export interface AwsClients {
+  elb: ElasticLoadBalancingV2Client
+  ssm: SSMClient
+  cloudwatch: CloudWatchClient
+}
+
+export const CLIENT_CONFIG = {
+  retryMode: 'adaptive',
+  maxAttempts: 8,
+  requestHandler: { requestTimeout: 30_000, connectionTimeout: 5_000 }
+} as const
+
+export function createClients(region: string | undefined): AwsClients {
+  const config = { ...CLIENT_CONFIG, region, customUserAgent: USER_AGENT }
+  return {
+    elb: new ElasticLoadBalancingV2Client(config),
+    ssm: new SSMClient(config),
+    cloudwatch: new CloudWatchClient(config)
+  }
+}

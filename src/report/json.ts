@@ -1,0 +1,51 @@
+// The JSON report: one object per host, the same for the `report` output and the report file.
+
+import type { HostRecord, HostState, RolloutOutcome, Step } from '../rollout/types.js'
+import { isoTime } from './format.js'
+
+export interface HostReport {
+  instanceId: string
+  batch: number | null
+  state: HostState
+  step: Step
+  reason: string | null
+  commandId: string | null
+  exitCode: number | null
+  version: string | null
+  startedAt: string | null
+  finishedAt: string | null
+  targetGroups: string[]
+}
+
+export function hostReport(h: HostRecord): HostReport {
+  return {
+    instanceId: h.instanceId,
+    batch: h.state === 'skipped' ? null : h.batch,
+    state: h.state,
+    step: h.step,
+    reason: h.reason ?? null,
+    commandId: h.commandId ?? null,
+    exitCode: h.exitCode ?? null,
+    version: h.version ?? null,
+    startedAt: isoTime(h.startedAt),
+    finishedAt: isoTime(h.finishedAt),
+    targetGroups: [...new Set(h.registrations.map((r) => r.targetGroupArn))]
+  }
+}
+
+export function buildReport(outcome: Pick<RolloutOutcome, 'hosts'>): HostReport[] {
+  return outcome.hosts.map(hostReport)
+}
+
+export interface Counts {
+  deployed: number
+  failed: number
+  skipped: number
+  pending: number
+  rolledBack: number
+}
+
+export function countStates(hosts: readonly { state: HostState }[]): Counts {
+  const n = (s: HostState) => hosts.filter((h) => h.state === s).length
+  return { deployed: n('deployed'), failed: n('failed'), skipped: n('skipped'), pending: n('pending'), rolledBack: n('rolled-back') }
+}

@@ -1,0 +1,174 @@
+// One batch: drain → command → verify → restore. A host that fails a step stays out of the load
+// balancer for a person to look at; the others go back in and must be healthy there.
+
+import type { RolloutContext } from './context.js'
+import type { CommandSpec } from './ports.js'
+import type { BatchRecord, HostRecord, HostState, Phase } from './types.js'
+import { deregisterHosts, registerHosts, waitDrained, waitHealthy } from './load-balancer.js'
+import { runOnHosts, type CommandResult } from './run-command.js'
+import { verifyHealth } from './health-check.js'
+import { formatDuration } from '../report/format.js'
+
+/** Extra time past command-timeout before the rollout cancels an invocation itself. */
+const COMMAND_GRACE_MS = 30_000
+/** How much of a failed host's output the report keeps. */
+const OUTPUT_TAIL_CHARS = 4000
+
+export interface Cycle {
+  kind: 'deploy' | 'rollback'
+  command: CommandSpec
+  /** Checked on the host after the command; rollback checks health only. */
+  expectedVersion?: string
+  /** The state a host ends in when the whole cycle passes. */
+  passState: Extract<HostState, 'deployed' | 'rolled-back'>
+}
+
+export async function runBatch(
+  ctx: RolloutContext,
+  hosts: HostRecord[],
+  number: number,
+  cycle: Cycle
+): Promise<BatchRecord> {
+  const { book } = ctx
+  const { clock } = ctx.deps
+  const batch: BatchRecord = {
+    number,
+    instanceIds: hosts.map((h) => h.instanceId),
+    kind: cycle.kind,
+    startedAt: clock.now(),
+    phases: [],
+    failed: []
+  }
+  ctx.batches.push(batch)
+  const phase = async <T>(name: Phase, fn: () => Promise<T>): Promise<T> => {
+    const entry: BatchRecord['phases'][number] = { phase: name, startedAt: clock.now() }
+    batch.phases.push(entry)
+    try {
+      return await fn()
+    } finally {
+      entry.finishedAt = clock.now()
+    }
+  }
+  const fail = (h: HostRecord, step: HostRecord['step'], why: string) => {
+    const reason = cycle.kind === 'rollback' ? `rollback: ${why}` : why
+    book.fail(h, step, reason)
+    batch.failed.push(h.instanceId)
+    ctx.deps.log.error(`${h.instanceId} failed at ${step}: ${reason}`)
+  }
+  const done = () => {
+    batch.finishedAt = clock.now()
+    return batch
+  }
+
+  const now = clock.now()
+  // A rollback keeps the host's deploy batch and start: the report tells where it was deployed.
+  const start = cycle.kind === 'deploy' ? { batch: number, startedAt: now } : {}
+  book.update(hosts, { ...start, step: 'drain', outOfService: true, commandSent: false, reason: undefined })
+
+  // 1. Out of every target group, and wait until the load balancer has finished draining.
+  const drained = await phase('drain', async () => {
+    await deregisterHosts(ctx, hosts)
+    const timeout = ctx.settings.drainTimeoutMs ?? defaultDrainTimeoutMs(ctx, hosts)
+    const wait = await waitDrained(ctx, hosts, timeout)
+    for (const [h, state] of wait.late) {
+      if (!wait.cancelled) fail(h, 'drain', `still ${state} after drain-timeout ${formatDuration(timeout)}`)
+    }
+    return wait
+  })
+  if (drained.cancelled || drained.done.length === 0) return done()
+
+  // 2. The command, only on hosts the load balancer no longer sends anything to.
+  const ready = drained.done
+  if (ctx.poller.cancelled) return done()
+  book.update(ready, { step: 'command', commandSent: true })
+  const results = await phase('command', () =>
+    runOnHosts(ctx, ready.map((h) => h.instanceId), cycle.command, {
+      timeoutMs: ctx.settings.commandTimeoutMs + COMMAND_GRACE_MS,
+      cancelOnTimeout: true,
+      onSent: (commandId, ids) => book.update(ids.map((id) => book.get(id)), { commandId })
+    })
+  )
+  if (ctx.poller.cancelled) return done()
+  const ran: HostRecord[] = []
+  for (const h of ready) {
+    const r = results.get(h.instanceId)!
+    book.update(h, { exitCode: r.exitCode })
+    if (r.status === 'Success') ran.push(h)
+    else {
+      const tail = await outputTail(ctx, r)
+      book.update(h, { outputTail: tail })
+      fail(h, 'command', commandFailure(r, ctx.settings.commandTimeoutMs, tail))
+    }
+  }
+  if (ran.length === 0) return done()
+
+  // 3. Health on the host itself, with the expected version.
+  book.update(ran, { step: 'verify' })
+  const verified = await phase('verify', () =>
+    verifyHealth(ctx, ran, cycle.expectedVersion, ctx.settings.healthTimeoutMs)
+  )
+  if (verified.cancelled) return done()
+  const passed: HostRecord[] = []
+  for (const h of ran) {
+    const v = verified.verdicts.get(h.instanceId)!
+    book.update(h, { version: v.version })
+    if (v.ok) passed.push(h)
+    else fail(h, 'verify', `${v.reason} (health-timeout ${formatDuration(ctx.settings.healthTimeoutMs)})`)
+  }
+  if (passed.length === 0) return done()
+
+  // 4. Back into every group and port it came from, until the load balancer calls it healthy.
+  book.update(passed, { step: 'restore' })
+  await phase('restore', async () => {
+    await registerHosts(ctx, passed)
+    const wait = await waitHealthy(ctx, passed, ctx.settings.healthTimeoutMs)
+    if (wait.cancelled) return
+    for (const h of wait.done) book.finish(h, cycle.passState, { step: 'done', outOfService: false })
+    const late = [...wait.late.keys()]
+    // A host the load balancer never calls healthy goes back out, for a person to look at.
+    if (late.length > 0) await deregisterHosts(ctx, late)
+    for (const [h, state] of wait.late) {
+      fail(h, 'restore', `load balancer still reports ${state} after health-timeout ${formatDuration(ctx.settings.healthTimeoutMs)}; taken out again`)
+    }
+  })
+  return done()
+}
+
+export function defaultDrainTimeoutMs(ctx: RolloutContext, hosts: HostRecord[]): number {
+  const arns = new Set(hosts.flatMap((h) => h.registrations.map((r) => r.targetGroupArn)))
+  const delay = Math.max(0, ...ctx.groups.filter((g) => arns.has(g.arn)).map((g) => g.deregistrationDelaySeconds))
+  return (delay + 60) * 1000
+}
+
+async function outputTail(ctx: RolloutContext, r: CommandResult): Promise<string> {
+  try {
+    const out = await ctx.poller.retry(() => ctx.deps.runner.output(r.commandId, r.instanceId), 30_000)
+    const text = [out.stdout.trimEnd(), out.stderr.trimEnd()].filter(Boolean).join('\n')
+    return text.slice(-OUTPUT_TAIL_CHARS)
+  } catch {
+    return (r.output ?? '').slice(-OUTPUT_TAIL_CHARS)
+  }
+}
+
+function commandFailure(r: CommandResult, timeoutMs: number, tail: string): string {
+  const lastLine = tail.trim().split('\n').pop()?.slice(0, 200)
+  const detail = lastLine ? `: ${lastLine}` : ''
+  switch (r.status) {
+    case 'Failed':
+      return `command failed with exit code ${r.exitCode ?? 'unknown'}${detail}`
+    case 'TimedOut':
+      return `command timed out on the host (command-timeout ${formatDuration(timeoutMs)})`
+    case 'Running':
+      return `command still running after command-timeout ${formatDuration(timeoutMs)}; cancelled`
+    case 'Undeliverable':
+      return 'SSM could not deliver the command (Undeliverable): is the SSM agent running and the instance reachable?'
+    case 'DeliveryTimedOut':
+      return 'SSM could not deliver the command in time (DeliveryTimedOut): the SSM agent did not pick it up'
+    case 'InvalidPlatform':
+      return 'the document does not run on this platform (InvalidPlatform)'
+    case 'AccessDenied':
+      return "SSM denied the command on this host (AccessDenied): check the instance profile's permissions"
+    default:
+      return `command ended ${r.status}${r.statusDetails ? ` (${r.statusDetails})` : ''}${detail}`
+  }
+}

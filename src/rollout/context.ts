@@ -1,0 +1,21 @@
+// What every step of a rollout shares.
+
+import type { TargetGroup } from '../fleet/types.js'
+import type { Settings } from '../settings.js'
+import type { HostBook } from './host-book.js'
+import type { Poller } from './poll.js'
+import type { BatchRecord, RolloutDeps } from './types.js'
+
+export interface RolloutContext {
+  settings: Settings
+  deps: RolloutDeps
+  groups: TargetGroup[]
+  book: HostBook
+  poller: Poller
+  batches: BatchRecord[]
+  capacity: Array<{ at: number; inService: number }>
+  fleetSize: number
+  minInService: number
+  /** How long a mutating call keeps being retried through throttling before the run gives up. */
+  apiPatienceMs: number
+}

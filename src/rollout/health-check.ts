@@ -1,0 +1,110 @@
+// Health read on the host itself through SSM: the health endpoint must answer 2xx and, when
+// expected-version is set, report that version. Hosts sharing a port and path share one command.
+
+import { healthScript, isHealthyStatus, parseHealthOutput, reportsVersion, type HealthTarget } from '../health/script.js'
+import type { RolloutContext } from './context.js'
+import type { CommandSpec } from './ports.js'
+import type { HostRecord } from './types.js'
+import { runOnHosts } from './run-command.js'
+
+/** How long one health reading may take on a host: the script itself gives curl 5 s. */
+const PROBE_TIMEOUT_MS = 60_000
+
+export interface HealthVerdict {
+  ok: boolean
+  status?: number
+  version?: string
+  reason?: string
+}
+
+/** The endpoint read on a host: the inputs' path and port, else its first target group's check. */
+export function healthTarget(ctx: RolloutContext, host: HostRecord): HealthTarget {
+  const reg = host.registrations[0]
+  const group = ctx.groups.find((g) => g.arn === reg?.targetGroupArn)
+  const port = ctx.settings.healthPort ?? group?.healthCheckPort ?? 'traffic-port'
+  return {
+    port: port === 'traffic-port' ? (reg?.port ?? 80) : Number(port),
+    path: ctx.settings.healthPath ?? group?.healthCheckPath ?? '/'
+  }
+}
+
+function healthSpec(target: HealthTarget): CommandSpec {
+  return {
+    documentName: 'AWS-RunShellScript',
+    parameters: { commands: [healthScript(target)], executionTimeout: ['30'] },
+    deliveryTimeoutSeconds: 30,
+    comment: 'rolling-deploy health check'
+  }
+}
+
+const urlOf = (t: HealthTarget) => `http://127.0.0.1:${t.port}${t.path}`
+
+/** One reading of every host, one SSM command per distinct port and path. */
+export async function readHealth(
+  ctx: RolloutContext,
+  hosts: HostRecord[],
+  expectedVersion: string | undefined
+): Promise<Map<string, HealthVerdict>> {
+  const byTarget = new Map<string, { target: HealthTarget; ids: string[] }>()
+  for (const h of hosts) {
+    const target = healthTarget(ctx, h)
+    const key = `${target.port} ${target.path}`
+    const entry = byTarget.get(key) ?? { target, ids: [] }
+    entry.ids.push(h.instanceId)
+    byTarget.set(key, entry)
+  }
+  const verdicts = new Map<string, HealthVerdict>()
+  await Promise.all(
+    [...byTarget.values()].map(async ({ target, ids }) => {
+      const results = await runOnHosts(ctx, ids, healthSpec(target), {
+        timeoutMs: PROBE_TIMEOUT_MS,
+        cancelOnTimeout: false
+      })
+      for (const [id, r] of results) {
+        verdicts.set(id, judge(target, r.status, r.output ?? '', expectedVersion))
+      }
+    })
+  )
+  return verdicts
+}
+
+function judge(target: HealthTarget, status: string, output: string, expected: string | undefined): HealthVerdict {
+  if (status !== 'Success') {
+    return { ok: false, reason: `health check could not run on the host (SSM ${status})` }
+  }
+  const reading = parseHealthOutput(output)
+  if (!reading) return { ok: false, reason: 'health check printed no reading' }
+  const version = reading.version ?? (expected && reading.body.includes(expected) ? expected : undefined)
+  if (!isHealthyStatus(reading.status)) {
+    const answer = reading.status === 0 ? 'did not answer' : `answered HTTP ${reading.status}`
+    return { ok: false, status: reading.status, version, reason: `${urlOf(target)} ${answer}` }
+  }
+  if (expected !== undefined && !reportsVersion(reading, expected)) {
+    const seen = reading.version ?? 'no matching version in the body'
+    return { ok: false, status: reading.status, version: reading.version, reason: `reports version ${seen}, expected ${expected}` }
+  }
+  return { ok: true, status: reading.status, version }
+}
+
+/** Reads health until every host passes or the timeout ends; the verdicts are the last readings. */
+export async function verifyHealth(
+  ctx: RolloutContext,
+  hosts: HostRecord[],
+  expectedVersion: string | undefined,
+  timeoutMs: number
+): Promise<{ verdicts: Map<string, HealthVerdict>; cancelled: boolean }> {
+  const verdicts = new Map<string, HealthVerdict>()
+  const waiting = () => hosts.filter((h) => !verdicts.get(h.instanceId)?.ok)
+  const result = await ctx.poller.until(
+    async () => {
+      const readings = await readHealth(ctx, waiting(), expectedVersion)
+      for (const [id, v] of readings) verdicts.set(id, v)
+      return waiting().length === 0 ? true : undefined
+    },
+    { timeoutMs }
+  )
+  for (const h of hosts) {
+    if (!verdicts.has(h.instanceId)) verdicts.set(h.instanceId, { ok: false, reason: 'no health reading before health-timeout' })
+  }
+  return { verdicts, cancelled: result.status === 'cancelled' }
+}

@@ -1,0 +1,62 @@
+// The rollout's ledger: one record per host, changed only through here so every change reaches
+// the journal (onChange) that the post step reads after a cancel.
+
+import type { Host } from '../fleet/types.js'
+import type { Clock } from './clock.js'
+import type { HostRecord, HostState } from './types.js'
+
+export class HostBook {
+  readonly records: HostRecord[]
+  private readonly byId = new Map<string, HostRecord>()
+
+  constructor(
+    hosts: Host[],
+    private readonly clock: Clock,
+    private readonly onChange?: (hosts: readonly HostRecord[]) => void
+  ) {
+    this.records = hosts.map((h) => ({
+      instanceId: h.instanceId,
+      registrations: h.registrations,
+      batch: null,
+      state: 'pending',
+      step: 'discover',
+      outOfService: false,
+      commandSent: false
+    }))
+    for (const r of this.records) this.byId.set(r.instanceId, r)
+  }
+
+  get(id: string): HostRecord {
+    const r = this.byId.get(id)
+    if (!r) throw new Error(`unknown host ${id}`)
+    return r
+  }
+
+  update(hosts: readonly HostRecord[] | HostRecord, patch: Partial<HostRecord>): void {
+    const list = Array.isArray(hosts) ? hosts : [hosts as HostRecord]
+    if (list.length === 0) return
+    for (const h of list) Object.assign(h, patch)
+    this.onChange?.(this.records)
+  }
+
+  /** Ends a host's run in a final state, with where and why. */
+  finish(host: HostRecord, state: HostState, patch: Partial<HostRecord> = {}): void {
+    this.update(host, { ...patch, state, finishedAt: this.clock.now() })
+  }
+
+  fail(host: HostRecord, step: HostRecord['step'], reason: string, patch: Partial<HostRecord> = {}): void {
+    this.finish(host, 'failed', { ...patch, step, reason })
+  }
+
+  inState(state: HostState): HostRecord[] {
+    return this.records.filter((r) => r.state === state)
+  }
+
+  count(state: HostState): number {
+    return this.inState(state).length
+  }
+
+  get size(): number {
+    return this.records.length
+  }
+}

@@ -1,0 +1,87 @@
+// The one place the rollout waits. The SDK waiters poll every 15 s at least, which adds minutes
+// to a rollout; this poller starts from what the wait is expected to take (a deregistration
+// delay, a health-check threshold), then checks at 1 s growing to a few seconds, with jitter.
+// Transient AWS errors during a wait only mean "not yet": they are never a verdict.
+
+import type { Clock } from './clock.js'
+import { isTransient } from '../aws/errors.js'
+
+export interface PollOptions {
+  timeoutMs: number
+  /** When the condition is expected to hold: the first check waits this long (at least minDelayMs). */
+  expectedMs?: number
+  minDelayMs?: number
+  maxDelayMs?: number
+}
+
+export type PollResult<T> =
+  | { status: 'done'; value: T }
+  | { status: 'timeout' }
+  | { status: 'cancelled' }
+
+export const POLL_DEFAULTS = { minDelayMs: 1000, maxDelayMs: 3000, growth: 1.5, jitter: 0.2 }
+
+export class Poller {
+  constructor(
+    readonly clock: Clock,
+    private readonly random: () => number = Math.random,
+    readonly signal?: AbortSignal
+  ) {}
+
+  get cancelled(): boolean {
+    return this.signal?.aborted ?? false
+  }
+
+  /** Calls check until it returns a value, the timeout passes, or the run is cancelled. */
+  async until<T>(check: () => Promise<T | undefined>, opts: PollOptions): Promise<PollResult<T>> {
+    const min = opts.minDelayMs ?? POLL_DEFAULTS.minDelayMs
+    const max = Math.max(min, opts.maxDelayMs ?? POLL_DEFAULTS.maxDelayMs)
+    const deadline = this.clock.now() + opts.timeoutMs
+    let delay = min
+    let wait = Math.max(min, opts.expectedMs ?? min)
+    for (;;) {
+      const remaining = deadline - this.clock.now()
+      await this.clock.sleep(Math.max(0, Math.min(this.jittered(wait), remaining)), this.signal)
+      if (this.cancelled) return { status: 'cancelled' }
+      const value = await this.attempt(check)
+      if (value !== undefined) return { status: 'done', value }
+      if (this.clock.now() >= deadline) return { status: 'timeout' }
+      wait = delay
+      delay = Math.min(max, delay * POLL_DEFAULTS.growth)
+    }
+  }
+
+  /** Runs fn now, retrying transient errors (throttling, 5xx) until the timeout; others throw. */
+  async retry<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {
+    const deadline = this.clock.now() + timeoutMs
+    let delay = POLL_DEFAULTS.minDelayMs
+    for (;;) {
+      try {
+        return await fn()
+      } catch (err) {
+        if (!isTransient(err) || this.clock.now() >= deadline) throw err
+      }
+      await this.clock.sleep(this.jittered(delay))
+      delay = Math.min(POLL_DEFAULTS.maxDelayMs * 4, delay * 2)
+    }
+  }
+
+  /** Sleeps, waking early on cancellation. */
+  async sleep(ms: number): Promise<void> {
+    await this.clock.sleep(ms, this.signal)
+  }
+
+  private async attempt<T>(check: () => Promise<T | undefined>): Promise<T | undefined> {
+    try {
+      return await check()
+    } catch (err) {
+      if (isTransient(err)) return undefined
+      throw err
+    }
+  }
+
+  private jittered(ms: number): number {
+    const j = POLL_DEFAULTS.jitter
+    return Math.round(ms * (1 - j + 2 * j * this.random()))
+  }
+}

@@ -1,0 +1,92 @@
+// Runs one command on many hosts and waits for every invocation, judging each on its own:
+// SSM's overall command status can read Success while some invocations were Undeliverable.
+
+import type { RolloutContext } from './context.js'
+import type { CommandSpec, Invocation } from './ports.js'
+
+const TERMINAL = new Set([
+  'Success',
+  'Cancelled',
+  'TimedOut',
+  'Failed',
+  'Undeliverable',
+  'DeliveryTimedOut',
+  'InvalidPlatform',
+  'AccessDenied',
+  'Terminated'
+])
+
+export const isTerminal = (status: string): boolean => TERMINAL.has(status)
+
+export interface CommandResult {
+  instanceId: string
+  commandId: string
+  /** The invocation's final status; 'Running' when the wait ended before it did. */
+  status: string
+  statusDetails?: string
+  exitCode?: number
+  /** Plugin output (first 2,500 characters), as ListCommandInvocations returns it. */
+  output?: string
+}
+
+export interface RunOptions {
+  timeoutMs: number
+  /** Called once each SendCommand returned, before waiting: the journal records command IDs. */
+  onSent?: (commandId: string, instanceIds: string[]) => void
+  /** Cancel invocations still running at the timeout (deploys); health checks just end. */
+  cancelOnTimeout: boolean
+}
+
+export async function runOnHosts(
+  ctx: RolloutContext,
+  instanceIds: string[],
+  spec: CommandSpec,
+  opts: RunOptions
+): Promise<Map<string, CommandResult>> {
+  const results = new Map<string, CommandResult>()
+  if (instanceIds.length === 0) return results
+  const { runner } = ctx.deps
+  const sent = await ctx.poller.retry(() => runner.send(instanceIds, spec), ctx.apiPatienceMs)
+  for (const s of sent) {
+    for (const id of s.instanceIds) results.set(id, { instanceId: id, commandId: s.commandId, status: 'Pending' })
+    opts.onSent?.(s.commandId, s.instanceIds)
+  }
+  const unfinished = () => sent.filter((s) => s.instanceIds.some((id) => !isTerminal(results.get(id)!.status)))
+
+  const waited = await ctx.poller.until(
+    async () => {
+      for (const s of unfinished()) {
+        // Right after SendCommand the list can be empty (eventual consistency): those stay Pending.
+        for (const inv of await runner.invocations(s.commandId)) record(results, s.commandId, inv)
+      }
+      return unfinished().length === 0 ? true : undefined
+    },
+    { timeoutMs: opts.timeoutMs }
+  )
+
+  if (waited.status === 'timeout') {
+    for (const s of unfinished()) {
+      const running = s.instanceIds.filter((id) => !isTerminal(results.get(id)!.status))
+      if (opts.cancelOnTimeout) {
+        await ctx.poller.retry(() => runner.cancel(s.commandId, running), ctx.apiPatienceMs).catch(() => undefined)
+      }
+      for (const id of running) {
+        const r = results.get(id)!
+        r.status = 'Running'
+        r.statusDetails = `still ${r.statusDetails ?? 'InProgress'}`
+      }
+    }
+  } else if (waited.status === 'cancelled') {
+    for (const r of results.values()) if (!isTerminal(r.status)) r.status = 'Running'
+  }
+  return results
+}
+
+function record(results: Map<string, CommandResult>, commandId: string, inv: Invocation): void {
+  const r = results.get(inv.instanceId)
+  if (!r || r.commandId !== commandId) return
+  r.status = inv.status
+  r.statusDetails = inv.statusDetails
+  if (inv.responseCode !== undefined && inv.responseCode !== -1) r.exitCode = inv.responseCode
+  r.output = inv.output
+}
