@@ -3,19 +3,27 @@
 import * as core from '@actions/core'
 import { Output, State } from './constants.js'
 import { formatInputError, parseInputs } from './inputs.js'
+import type { Settings } from './settings.js'
 import { createClients } from './aws/clients.js'
 import { awsPorts } from './aws/adapters.js'
+import { SsmLockStore } from './aws/lock-store.js'
 import { errorMessage } from './aws/errors.js'
 import { systemClock } from './rollout/clock.js'
 import { rollout } from './rollout/rollout.js'
-import { ConfigError, type Log } from './rollout/types.js'
+import { acquireLocks, lockTtlMs, releaseLocks, type HeldLocks } from './rollout/lock.js'
+import { ConfigError } from './rollout/types.js'
+import { planBatches } from './plan.js'
+import { JournalWriter } from './journal.js'
 import { publish } from './report/publish.js'
+import { coreLog } from './core-log.js'
 
-export const coreLog: Log = {
-  info: (m) => core.info(m),
-  warning: (m) => core.warning(m),
-  error: (m) => core.error(m),
-  group: (name, fn) => core.group(name, fn)
+/** After SIGINT the runner kills the step 10 s later: exit on our own terms before that. */
+const CANCEL_EXIT_MS = 6_000
+
+export function runUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
+  if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID) return `local run (pid ${process.pid})`
+  return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
 }
 
 export async function run(): Promise<void> {
@@ -30,29 +38,67 @@ export async function run(): Promise<void> {
   const settings = parsed.settings
   if (settings.githubToken) core.setSecret(settings.githubToken)
 
+  const clients = createClients(settings.region)
+  const locks = new SsmLockStore(clients.ssm)
+  const journal = new JournalWriter({ region: settings.region, runUrl: runUrl() }, (json) =>
+    core.saveState(State.Journal, json)
+  )
+  let held: HeldLocks | undefined
+
   const controller = new AbortController()
   const cancel = (signal: string) => {
-    core.warning(`${signal} received: starting no new work`)
+    if (controller.signal.aborted) return
+    core.warning(`${signal} received: starting no new work; the post step restores what it can`)
     controller.abort()
+    journal.set({ result: 'cancelled' })
+    core.setOutput(Output.Result, 'cancelled')
+    setTimeout(() => process.exit(1), CANCEL_EXIT_MS).unref()
   }
   process.once('SIGINT', () => cancel('SIGINT'))
   process.once('SIGTERM', () => cancel('SIGTERM'))
 
   try {
     const outcome = await rollout(settings, {
-      ...awsPorts(createClients(settings.region)),
+      ...awsPorts(clients),
       clock: systemClock,
       log: coreLog,
-      signal: controller.signal
+      signal: controller.signal,
+      onChange: (hosts) => journal.hosts(hosts),
+      lock: async (groups, hostCount) => {
+        held = await acquireLocks(locks, groups, runUrl(), worstCaseMs(settings, hostCount), systemClock, coreLog)
+        journal.set({ locks: held })
+      }
     })
+    if (outcome.result !== 'cancelled') {
+      if (held) await releaseLocks(locks, held, coreLog)
+      journal.set({ finished: true, result: outcome.result, locks: undefined })
+    }
     await publish(outcome, settings)
     if (outcome.result !== 'success' && outcome.result !== 'dry-run') {
       core.setFailed(`rolling-deploy ${outcome.result}${outcome.reason ? `: ${outcome.reason}` : ''}`)
     }
   } catch (err) {
+    // Nothing was changed before the rollout gets this far with an error of this kind, but a lock
+    // may have been taken: let it go, and tell the post step there is nothing to restore.
+    if (held) await releaseLocks(locks, held, coreLog)
+    journal.set({ finished: true, result: 'failed', locks: undefined })
     core.setOutput(Output.Result, 'failed')
-    const message = err instanceof ConfigError ? err.message : `AWS error before any change: ${errorMessage(err)}`
+    const message = err instanceof ConfigError ? err.message : `AWS error: ${errorMessage(err)}`
     core.error(message)
     core.setFailed(message)
   }
+}
+
+function worstCaseMs(settings: Settings, hostCount: number): number {
+  const ids = Array.from({ length: hostCount }, (_, i) => String(i))
+  const batches = planBatches(settings.batchSize, ids, hostCount, settings.minHealthyPercent).batches.length
+  return lockTtlMs(
+    {
+      drainMs: settings.drainTimeoutMs ?? 3_660_000,
+      commandMs: settings.commandTimeoutMs,
+      healthMs: settings.healthTimeoutMs,
+      canaryMs: settings.canaryWaitMs
+    },
+    batches * (settings.onFailure === 'rollback' ? 2 : 1)
+  )
 }

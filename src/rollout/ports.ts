@@ -75,3 +75,12 @@ export interface CommandRunner {
 export interface AlarmSource {
   firing(alarmNames: string[]): Promise<string[]>
 }
+
+/** A key-value store with create-if-absent, for the per-target-group run lock. */
+export interface LockStore {
+  /** Creates the entry; false when it already exists. */
+  create(name: string, value: string): Promise<boolean>
+  read(name: string): Promise<string | undefined>
+  overwrite(name: string, value: string): Promise<void>
+  delete(name: string): Promise<void>
+}

@@ -15,6 +15,7 @@ import { isInService, snapshot, unhealthyReason } from './load-balancer.js'
 import { runBatch, type Cycle } from './batch-cycle.js'
 import { deploySpec } from './command-spec.js'
 import { verifyHealth } from './health-check.js'
+import { LockHeldError } from './lock.js'
 import type { HostRecord, RolloutDeps, RolloutOutcome, RunResult } from './types.js'
 
 /** How long a mutating AWS call keeps being retried through throttling before the run gives up. */
@@ -64,6 +65,15 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
     fleetSize,
     minInService: ctx.minInService
   })
+
+  if (!settings.dryRun && settings.lock && deps.lock) {
+    try {
+      await deps.lock(fleet.groups, fleetSize)
+    } catch (err) {
+      if (err instanceof LockHeldError) return outcome('failed', err.message)
+      throw err
+    }
+  }
 
   // Pre-check: a host that fails is skipped and left exactly as it was.
   const sick = await log.group('Pre-check', () => precheck(ctx, book.records, fleet.health))

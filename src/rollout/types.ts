@@ -90,6 +90,11 @@ export interface RolloutDeps {
   signal?: AbortSignal
   /** Jitter source for polling; Math.random by default. */
   random?: () => number
+  /**
+   * Locks the target groups against a concurrent run, before any command reaches a host (not
+   * called on a dry run). Throwing LockHeldError stops the run with nothing changed.
+   */
+  lock?: (groups: TargetGroup[], hostCount: number) => Promise<void>
   /** Called after every change of a host's record, for the journal the post step reads. */
   onChange?: (hosts: readonly HostRecord[]) => void
 }
