@@ -1,0 +1,114 @@
+import { describe, expect, it } from '@jest/globals'
+import { acquireLocks, LockHeldError, lockTtlMs, releaseLocks } from '../../src/rollout/lock.js'
+import type { LockStore } from '../../src/rollout/ports.js'
+import type { TargetGroup } from '../../src/fleet/types.js'
+import type { Log } from '../../src/rollout/types.js'
+import { VirtualClock } from '../support/virtual-clock.js'
+
+class MemoryStore implements LockStore {
+  readonly values = new Map<string, string>()
+  readonly calls: string[] = []
+  denied = false
+  async create(name: string, value: string): Promise<boolean> {
+    this.calls.push(`create ${name}`)
+    if (this.denied) throw Object.assign(new Error('not authorized to perform ssm:PutParameter'), { name: 'AccessDeniedException' })
+    if (this.values.has(name)) return false
+    this.values.set(name, value)
+    return true
+  }
+  async read(name: string): Promise<string | undefined> {
+    this.calls.push(`read ${name}`)
+    return this.values.get(name)
+  }
+  async overwrite(name: string, value: string): Promise<void> {
+    this.calls.push(`overwrite ${name}`)
+    this.values.set(name, value)
+  }
+  async delete(name: string): Promise<void> {
+    this.calls.push(`delete ${name}`)
+    this.values.delete(name)
+  }
+}
+
+const group = (name: string): TargetGroup => ({
+  arn: `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${name}/abc`,
+  name,
+  targetType: 'instance',
+  healthCheckPort: 'traffic-port',
+  healthCheckIntervalSeconds: 5,
+  healthyThresholdCount: 2,
+  deregistrationDelaySeconds: 30
+})
+
+function recordingLog() {
+  const warnings: string[] = []
+  const log: Log = { info: () => {}, warning: (m) => warnings.push(m), error: () => {}, group: (_n, fn) => fn() }
+  return { log, warnings }
+}
+
+const RUN = 'https://github.com/acme/shop/actions/runs/1'
+const OTHER = 'https://github.com/acme/shop/actions/runs/2'
+
+describe('run lock', () => {
+  it('creates one parameter per target group holding run URL, start and expiry', async () => {
+    const store = new MemoryStore()
+    const clock = new VirtualClock()
+    const held = await acquireLocks(store, [group('web'), group('api')], RUN, 3_600_000, clock, recordingLog().log)
+    expect(held.names).toEqual(['/rolling-deploy/lock/web', '/rolling-deploy/lock/api'])
+    const value = JSON.parse(store.values.get('/rolling-deploy/lock/web')!)
+    expect(value).toEqual({
+      runUrl: RUN,
+      startedAt: new Date(clock.now()).toISOString(),
+      expiresAt: new Date(clock.now() + 3_600_000).toISOString()
+    })
+  })
+
+  it('fails naming the holder when another live run holds a lock, and keeps none of its own', async () => {
+    const store = new MemoryStore()
+    const clock = new VirtualClock()
+    await acquireLocks(store, [group('api')], OTHER, 3_600_000, clock, recordingLog().log)
+    const attempt = acquireLocks(store, [group('web'), group('api')], RUN, 3_600_000, clock, recordingLog().log)
+    await expect(attempt).rejects.toThrow(LockHeldError)
+    await expect(attempt).rejects.toThrow(OTHER)
+    // The web lock it had taken is given back; the other run's api lock is untouched.
+    expect(store.values.has('/rolling-deploy/lock/web')).toBe(false)
+    expect(JSON.parse(store.values.get('/rolling-deploy/lock/api')!).runUrl).toBe(OTHER)
+  })
+
+  it('takes over an expired lock with a warning', async () => {
+    const store = new MemoryStore()
+    const clock = new VirtualClock()
+    await acquireLocks(store, [group('web')], OTHER, 60_000, clock, recordingLog().log)
+    clock.advanceTo(clock.now() + 61_000)
+    const { log, warnings } = recordingLog()
+    const held = await acquireLocks(store, [group('web')], RUN, 60_000, clock, log)
+    expect(held.names).toEqual(['/rolling-deploy/lock/web'])
+    expect(JSON.parse(store.values.get('/rolling-deploy/lock/web')!).runUrl).toBe(RUN)
+    expect(warnings.join('\n')).toContain(`held by ${OTHER} expired`)
+  })
+
+  it('releases only locks it still holds', async () => {
+    const store = new MemoryStore()
+    const clock = new VirtualClock()
+    const held = await acquireLocks(store, [group('web'), group('api')], RUN, 60_000, clock, recordingLog().log)
+    // Someone took the api lock over after it expired.
+    store.values.set('/rolling-deploy/lock/api', JSON.stringify({ runUrl: OTHER, startedAt: 'x', expiresAt: 'y' }))
+    const released = await releaseLocks(store, held, recordingLog().log)
+    expect(released).toEqual(['/rolling-deploy/lock/web'])
+    expect(store.values.has('/rolling-deploy/lock/web')).toBe(false)
+    expect(store.values.has('/rolling-deploy/lock/api')).toBe(true)
+  })
+
+  it('names the IAM actions and the opt-out when the parameter store is denied', async () => {
+    const store = new MemoryStore()
+    store.denied = true
+    const attempt = acquireLocks(store, [group('web')], RUN, 60_000, new VirtualClock(), recordingLog().log)
+    await expect(attempt).rejects.toThrow(/ssm:PutParameter.*lock: false/)
+  })
+
+  it('expires after the worst case of every batch', () => {
+    const t = { drainMs: 60_000, commandMs: 600_000, healthMs: 300_000, canaryMs: 0 }
+    expect(lockTtlMs(t, 4)).toBeGreaterThan(4 * (60_000 + 600_000 + 2 * 300_000))
+    expect(lockTtlMs(t, 8)).toBeGreaterThan(lockTtlMs(t, 4))
+  })
+})
