@@ -7,7 +7,7 @@ import type { Settings } from './settings.js'
 import { createClients } from './aws/clients.js'
 import { awsPorts } from './aws/adapters.js'
 import { SsmLockStore } from './aws/lock-store.js'
-import { errorMessage } from './aws/errors.js'
+import { errorMessage, errorName } from './aws/errors.js'
 import { systemClock } from './rollout/clock.js'
 import { rollout } from './rollout/rollout.js'
 import { acquireLocks, lockTtlMs, releaseLocks, type HeldLocks } from './rollout/lock.js'
@@ -16,6 +16,7 @@ import { planBatches } from './plan.js'
 import { JournalWriter } from './journal.js'
 import { publish } from './report/publish.js'
 import { coreLog } from './core-log.js'
+import { describeOutcome, startDeployment, type GitHubDeployment } from './github/deployment.js'
 
 /** After SIGINT the runner kills the step 10 s later: exit on our own terms before that. */
 const CANCEL_EXIT_MS = 6_000
@@ -44,6 +45,7 @@ export async function run(): Promise<void> {
     core.saveState(State.Journal, json)
   )
   let held: HeldLocks | undefined
+  let deployment: GitHubDeployment | undefined
 
   const controller = new AbortController()
   const cancel = (signal: string) => {
@@ -58,6 +60,8 @@ export async function run(): Promise<void> {
   process.once('SIGTERM', () => cancel('SIGTERM'))
 
   try {
+    deployment = await startDeployment(settings)
+    if (deployment?.current) journal.set({ deploymentId: deployment.current.id })
     const outcome = await rollout(settings, {
       ...awsPorts(clients),
       clock: systemClock,
@@ -74,6 +78,10 @@ export async function run(): Promise<void> {
       journal.set({ finished: true, result: outcome.result, locks: undefined })
     }
     await publish(outcome, settings)
+    if (outcome.result !== 'cancelled') {
+      await deployment?.finish(outcome.result, describeOutcome(outcome))
+      journal.set({ deploymentId: undefined })
+    }
     if (outcome.result !== 'success' && outcome.result !== 'dry-run') {
       core.setFailed(`rolling-deploy ${outcome.result}${outcome.reason ? `: ${outcome.reason}` : ''}`)
     }
@@ -83,8 +91,10 @@ export async function run(): Promise<void> {
     if (held) await releaseLocks(locks, held, coreLog)
     journal.set({ finished: true, result: 'failed', locks: undefined })
     core.setOutput(Output.Result, 'failed')
-    const message = err instanceof ConfigError ? err.message : `AWS error: ${errorMessage(err)}`
-    core.error(message)
+    const message =
+      err instanceof ConfigError ? err.message : `AWS error: ${errorName(err)}: ${errorMessage(err)}`
+    await deployment?.finish('failed', message)
+    journal.set({ deploymentId: undefined })
     core.setFailed(message)
   }
 }

@@ -3,7 +3,8 @@
 // host it could not restore. After a normal run it only says so.
 
 import * as core from '@actions/core'
-import { State } from './constants.js'
+import { Input, State } from './constants.js'
+import { finishDeployment } from './github/deployment.js'
 import { readJournal, type Journal, type JournalHost } from './journal.js'
 import { createClients } from './aws/clients.js'
 import { awsPorts } from './aws/adapters.js'
@@ -105,5 +106,13 @@ export async function post(): Promise<void> {
     locks: new SsmLockStore(clients.ssm),
     log: coreLog
   })
+  if (journal.deploymentId !== undefined) {
+    const token = core.getInput(Input.GithubToken)
+    if (token) core.setSecret(token)
+    await finishDeployment(journal.deploymentId, 'failure', {
+      token,
+      description: `rolling-deploy ${journal.result ?? 'cancelled'}: post step restored ${out.restored.length}, left ${out.leftOut.length} out of service`
+    })
+  }
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderPostSummary(journal, out)).write()
 }

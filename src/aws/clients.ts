@@ -15,7 +15,9 @@ export interface AwsClients {
 export const CLIENT_CONFIG = {
   retryMode: 'adaptive',
   maxAttempts: 8,
-  requestHandler: { requestTimeout: 30_000, connectionTimeout: 5_000 }
+  // Without throwOnRequestTimeout, @smithy/node-http-handler 4.x only logs a warning when
+  // requestTimeout passes and lets the call hang on.
+  requestHandler: { requestTimeout: 30_000, connectionTimeout: 5_000, throwOnRequestTimeout: true }
 } as const
 
 export function createClients(region: string | undefined): AwsClients {

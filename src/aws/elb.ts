@@ -12,11 +12,24 @@ import {
 import type { Target, TargetGroup, TargetHealth, TargetState } from '../fleet/types.js'
 import type { LoadBalancer } from '../rollout/ports.js'
 import { ConfigError } from '../rollout/types.js'
-import { errorName } from './errors.js'
+import { errorMessage, errorName } from './errors.js'
 
 const ARN = /^arn:aws[a-z-]*:elasticloadbalancing:/
-/** DescribeTargetGroups takes at most 20 names per call. */
-const NAMES_PER_CALL = 20
+/** DescribeTargetGroups takes at most 20 names (or ARNs) per call. */
+const PER_CALL = 20
+
+/** An unknown target group, or a name ELB rejects (too long, bad characters). */
+const isNotFound = (err: unknown): boolean =>
+  errorName(err) === 'TargetGroupNotFoundException' || errorName(err) === 'ValidationError'
+
+function notFound(refs: string[], why: string[] = []): ConfigError {
+  const list = refs.map((r) => `"${r}"`).join(', ')
+  const detail = why.length > 0 ? ` (${why.join('; ')})` : ''
+  return new ConfigError(
+    `target-groups: target group ${list} ${refs.length > 1 ? 'were' : 'was'} not found${detail}. ` +
+      'Check the names or ARNs in target-groups and the region (aws-region).'
+  )
+}
 
 export class ElbLoadBalancer implements LoadBalancer {
   constructor(private readonly client: ElasticLoadBalancingV2Client) {}
@@ -25,27 +38,16 @@ export class ElbLoadBalancer implements LoadBalancer {
     const arns = refs.filter((r) => ARN.test(r))
     const names = refs.filter((r) => !ARN.test(r))
     const found: SdkTargetGroup[] = []
-    try {
-      if (arns.length > 0) found.push(...(await this.describe({ TargetGroupArns: arns })))
-      for (let i = 0; i < names.length; i += NAMES_PER_CALL) {
-        found.push(...(await this.describe({ Names: names.slice(i, i + NAMES_PER_CALL) })))
-      }
-    } catch (err) {
-      if (errorName(err) === 'TargetGroupNotFoundException') {
-        throw new ConfigError(
-          `target-groups: ${(err as Error).message}. Check the names or ARNs in target-groups and the region (aws-region).`
-        )
-      }
-      throw err
+    for (let i = 0; i < arns.length; i += PER_CALL) {
+      found.push(...(await this.describeOrName({ TargetGroupArns: arns.slice(i, i + PER_CALL) })))
+    }
+    for (let i = 0; i < names.length; i += PER_CALL) {
+      found.push(...(await this.describeOrName({ Names: names.slice(i, i + PER_CALL) })))
     }
     const groups: TargetGroup[] = []
     for (const ref of refs) {
       const tg = found.find((g) => g.TargetGroupArn === ref || g.TargetGroupName === ref)
-      if (!tg?.TargetGroupArn) {
-        throw new ConfigError(
-          `target-groups: target group "${ref}" was not found. Check the name or ARN and the region (aws-region).`
-        )
-      }
+      if (!tg?.TargetGroupArn) throw notFound([ref])
       if (groups.some((g) => g.arn === tg.TargetGroupArn)) continue
       groups.push(await this.withAttributes(tg))
     }
@@ -93,6 +95,38 @@ export class ElbLoadBalancer implements LoadBalancer {
       groups.push(...(page.TargetGroups ?? []))
     }
     return groups
+  }
+
+  /**
+   * One DescribeTargetGroups call for up to 20 refs. ELB fails the whole call when any of them
+   * is unknown ("One or more target groups not found") without saying which: then each ref is
+   * looked up on its own, so the error names every missing one.
+   */
+  private async describeOrName(
+    input: { TargetGroupArns: string[] } | { Names: string[] }
+  ): Promise<SdkTargetGroup[]> {
+    try {
+      return await this.describe(input)
+    } catch (err) {
+      if (!isNotFound(err)) throw err
+    }
+    const refs = 'Names' in input ? input.Names : input.TargetGroupArns
+    const found: SdkTargetGroup[] = []
+    const missing: string[] = []
+    const why: string[] = []
+    for (const ref of refs) {
+      try {
+        found.push(
+          ...(await this.describe('Names' in input ? { Names: [ref] } : { TargetGroupArns: [ref] }))
+        )
+      } catch (err) {
+        if (!isNotFound(err)) throw err
+        missing.push(ref)
+        if (errorName(err) === 'ValidationError') why.push(errorMessage(err))
+      }
+    }
+    if (missing.length > 0) throw notFound(missing, why)
+    return found
   }
 
   private async withAttributes(tg: SdkTargetGroup): Promise<TargetGroup> {

@@ -12,7 +12,9 @@ const THROTTLING = new Set([
   'BandwidthLimitExceeded',
   'SlowDown',
   'PriorRequestNotComplete',
-  'EC2ThrottledException'
+  'EC2ThrottledException',
+  // SSM PutParameter/DeleteParameter (the lock) when updates to one parameter collide.
+  'TooManyUpdates'
 ])
 
 const TRANSIENT_NETWORK = new Set([
@@ -23,7 +25,11 @@ const TRANSIENT_NETWORK = new Set([
   'ECONNREFUSED',
   'EPIPE',
   'ETIMEDOUT',
-  'EAI_AGAIN'
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN'
 ])
 
 interface MaybeServiceError {

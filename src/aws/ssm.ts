@@ -31,6 +31,10 @@ export class SsmCommandRunner implements CommandRunner {
           InstanceIds: chunk,
           DocumentName: spec.documentName,
           Parameters: spec.parameters,
+          // Every host gets the command and is judged on its own: with SSM's defaults
+          // (MaxErrors 0) one failed invocation would stop delivery to the rest.
+          MaxConcurrency: '100%',
+          MaxErrors: '100%',
           TimeoutSeconds: spec.deliveryTimeoutSeconds,
           Comment: spec.comment.slice(0, 100)
         })
@@ -50,12 +54,17 @@ export class SsmCommandRunner implements CommandRunner {
       for (const inv of page.CommandInvocations ?? []) {
         if (!inv.InstanceId) continue
         const plugins = inv.CommandPlugins ?? []
+        const codes = plugins.flatMap((p) => (p.ResponseCode === undefined ? [] : [p.ResponseCode]))
         all.push({
           instanceId: inv.InstanceId,
-          status: inv.Status ?? 'Pending',
+          status: invocationStatus(inv.Status, inv.StatusDetails),
           statusDetails: inv.StatusDetails,
-          responseCode: plugins.find((p) => p.ResponseCode !== undefined)?.ResponseCode,
-          output: plugins.map((p) => p.Output ?? '').join('')
+          // The failing plugin's code when there is one (a multi-step document), else the first.
+          responseCode: codes.find((c) => c !== 0) ?? codes[0],
+          output: plugins
+            .map((p) => p.Output ?? '')
+            .filter(Boolean)
+            .join('\n')
         })
       }
     }
@@ -70,7 +79,9 @@ export class SsmCommandRunner implements CommandRunner {
   }
 
   async cancel(commandId: string, instanceIds: string[]): Promise<void> {
-    await this.client.send(new CancelCommandCommand({ CommandId: commandId, InstanceIds: instanceIds }))
+    await this.client.send(
+      new CancelCommandCommand({ CommandId: commandId, InstanceIds: instanceIds })
+    )
   }
 
   async pingStatus(instanceIds: string[]): Promise<Map<string, PingStatus>> {
@@ -82,12 +93,32 @@ export class SsmCommandRunner implements CommandRunner {
       )
       for await (const page of pages) {
         for (const info of page.InstanceInformationList ?? []) {
-          if (info.InstanceId) status.set(info.InstanceId, (info.PingStatus ?? 'Unknown') as PingStatus)
+          if (info.InstanceId)
+            status.set(info.InstanceId, (info.PingStatus ?? 'Unknown') as PingStatus)
         }
       }
     }
     return status
   }
+}
+
+/**
+ * SSM reports Undeliverable, DeliveryTimedOut, InvalidPlatform, AccessDenied and Terminated only
+ * in StatusDetails (Status then reads Failed or TimedOut); the port wants the precise one.
+ * The docs spell some with spaces ("Delivery Timed Out"): compared without them.
+ */
+const DETAILED = new Set([
+  'Undeliverable',
+  'DeliveryTimedOut',
+  'InvalidPlatform',
+  'AccessDenied',
+  'Terminated'
+])
+
+export function invocationStatus(status: string | undefined, details: string | undefined): string {
+  const detail = (details ?? '').replace(/\s+/g, '')
+  if (DETAILED.has(detail)) return detail
+  return status ?? 'Pending'
 }
 
 export function chunks<T>(items: T[], size: number): T[][] {

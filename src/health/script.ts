@@ -11,17 +11,34 @@ export interface HealthTarget {
 
 const b64 = (value: string): string => Buffer.from(value, 'utf8').toString('base64')
 
+/**
+ * The path as it goes on the wire. curl, wget and python all refuse a URL with a space or a
+ * control character, and python one with non-ASCII: those are percent-encoded (UTF-8), as curl
+ * does for non-ASCII. A path without its leading / gets one, so `@other-host/x` can never turn
+ * 127.0.0.1 into userinfo. Everything else, % included, is sent as given.
+ */
+export function wirePath(path: string): string {
+  let out = ''
+  for (const ch of path) {
+    const code = ch.codePointAt(0)!
+    out += code <= 0x20 || code >= 0x7f ? encodeURIComponent(ch) : ch
+  }
+  return out.startsWith('/') ? out : `/${out}`
+}
+
 /** A POSIX sh script that reads http://127.0.0.1:<port><path> on the host and prints
- *  `rolling-deploy-health status=<code>` then the first 2,000 bytes of the body. */
+ *  `rolling-deploy-health status=<code>` then the first 2,000 bytes of the body.
+ *  curl runs with --globoff (else `{a,b}` and `[1-2]` in a path are expanded) and --path-as-is
+ *  (else `/../` is squashed): the path reaches the server as given. */
 export function healthScript(target: HealthTarget): string {
   return [
     `# ${HEALTH_MARKER}: values are base64 so the shell never parses them`,
     `rd_port=$(printf '%s' '${b64(String(target.port))}' | base64 -d)`,
-    `rd_path=$(printf '%s' '${b64(target.path)}' | base64 -d)`,
+    `rd_path=$(printf '%s' '${b64(wirePath(target.path))}' | base64 -d)`,
     'rd_url="http://127.0.0.1:${rd_port}${rd_path}"',
     'rd_body=$(mktemp)',
     'if command -v curl >/dev/null 2>&1; then',
-    '  rd_code=$(curl -s -o "$rd_body" -w "%{http_code}" --max-time 5 "$rd_url")',
+    '  rd_code=$(curl -s -g --path-as-is -o "$rd_body" -w "%{http_code}" --max-time 5 "$rd_url")',
     'elif command -v wget >/dev/null 2>&1; then',
     `  rd_code=$(wget -S -q -T 5 -O "$rd_body" "$rd_url" 2>&1 | awk '/^ *HTTP\\//{c=$2} END{print c}')`,
     'else',
@@ -41,7 +58,9 @@ open(sys.argv[2],"wb").write(b); print(c)' "$rd_url" "$rd_body")`,
   ].join('\n')
 }
 
-/** Reads the port and path back out of a script built by healthScript (for simulators). */
+/** Reads the port and path back out of a script built by healthScript (for simulators): the
+ *  path as sent (wirePath), which is the given path for any path without spaces, control
+ *  characters or non-ASCII. */
 export function readHealthScript(script: string): HealthTarget | undefined {
   if (!script.includes(HEALTH_MARKER)) return undefined
   const literal = (name: string): string | undefined => {

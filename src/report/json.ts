@@ -47,5 +47,11 @@ export interface Counts {
 
 export function countStates(hosts: readonly { state: HostState }[]): Counts {
   const n = (s: HostState) => hosts.filter((h) => h.state === s).length
-  return { deployed: n('deployed'), failed: n('failed'), skipped: n('skipped'), pending: n('pending'), rolledBack: n('rolled-back') }
+  return {
+    deployed: n('deployed'),
+    failed: n('failed'),
+    skipped: n('skipped'),
+    pending: n('pending'),
+    rolledBack: n('rolled-back')
+  }
 }

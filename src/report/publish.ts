@@ -29,8 +29,9 @@ export async function publish(outcome: RolloutOutcome, settings: Settings): Prom
   core.setOutput(Output.Skipped, counts.skipped)
   core.setOutput(Output.Pending, counts.pending)
   core.setOutput(Output.Report, json)
-  core.setOutput(Output.ReportFile, await writeReportFile(JSON.stringify(report, null, 2)))
+  const reportFile = await writeReportFile(JSON.stringify(report, null, 2))
+  core.setOutput(Output.ReportFile, reportFile)
   if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(renderSummary(outcome, settings)).write()
+    await core.summary.addRaw(renderSummary(outcome, settings, reportFile)).write()
   }
 }

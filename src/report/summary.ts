@@ -4,6 +4,8 @@
 import type { Settings } from '../settings.js'
 import type { HostRecord, RolloutOutcome } from '../rollout/types.js'
 import { countStates } from './json.js'
+import { limitHostRows, limitOutputTails } from './limits.js'
+import { renderTimelineSection } from './timeline.js'
 import { formatDuration } from './format.js'
 
 const ICON: Record<string, string> = {
@@ -16,6 +18,10 @@ const ICON: Record<string, string> = {
 
 const STATE_ORDER = ['failed', 'rolled-back', 'pending', 'skipped', 'deployed']
 
+/** GitHub drops a step's whole summary above 1 MiB: stay well below, whatever the fleet. */
+export const SUMMARY_LIMIT_BYTES = 1_000_000
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
+
 /** Table cells must not break the table: pipes escaped, newlines folded, HTML neutralised. */
 export function cell(value: unknown): string {
   if (value === undefined || value === null || value === '') return '-'
@@ -24,7 +30,7 @@ export function cell(value: unknown): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, ' ')
+    .replace(/\r\n|\r|\n/g, ' ')
 }
 
 function amount(a: Settings['maxFailures']): string {
@@ -34,32 +40,56 @@ function amount(a: Settings['maxFailures']): string {
 export function renderSettings(s: Settings): string {
   const rows: Array<[string, string]> = [
     ['target-groups', s.targetGroups.join(', ')],
-    [s.deploy.kind === 'command' ? 'command' : 'document', s.deploy.kind === 'command' ? 'AWS-RunShellScript' : s.deploy.name],
+    [
+      s.deploy.kind === 'command' ? 'command' : 'document',
+      s.deploy.kind === 'command' ? 'AWS-RunShellScript' : s.deploy.name
+    ],
     ['batch-size', s.batchSize.map(amount).join(', ')],
     ['min-healthy-percent', `${s.minHealthyPercent}%`],
     ['max-failures', amount(s.maxFailures)],
     ['expected-version', s.expectedVersion ?? '-'],
-    ['health', `${s.healthPath ?? '(target group path)'} on ${s.healthPort ?? '(target group port)'}`],
-    ['timeouts', `drain ${s.drainTimeoutMs !== undefined ? formatDuration(s.drainTimeoutMs) : 'delay+1m'}, command ${formatDuration(s.commandTimeoutMs)}, health ${formatDuration(s.healthTimeoutMs)}`],
+    [
+      'health',
+      `${s.healthPath ?? '(target group path)'} on ${s.healthPort ?? '(target group port)'}`
+    ],
+    [
+      'timeouts',
+      `drain ${s.drainTimeoutMs !== undefined ? formatDuration(s.drainTimeoutMs) : 'delay+1m'}, command ${formatDuration(s.commandTimeoutMs)}, health ${formatDuration(s.healthTimeoutMs)}`
+    ],
     ['canary-wait', formatDuration(s.canaryWaitMs)],
     ['on-failure', s.onFailure],
     ['skip-unhealthy', String(s.skipUnhealthy)],
     ['dry-run', String(s.dryRun)]
   ]
-  return ['| setting | value |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`)].join('\n')
+  return [
+    '| setting | value |',
+    '| --- | --- |',
+    ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`)
+  ].join('\n')
 }
 
-export function renderTimeline(o: RolloutOutcome): string {
+export function renderTimeline(o: RolloutOutcome, budgetBytes = Infinity): string {
   if (o.batches.length === 0) return '_No batch ran._'
-  const lines = ['| batch | kind | hosts | started | duration | drain | command | verify | restore | failed |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |']
-  for (const b of o.batches) {
+  const lines = [
+    '| batch | kind | hosts | started | duration | drain | command | verify | restore | failed |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'
+  ]
+  let used = bytes(lines.join('\n'))
+  for (const [i, b] of o.batches.entries()) {
     const phase = (name: string) => {
       const p = b.phases.find((x) => x.phase === name)
       return p ? formatDuration((p.finishedAt ?? o.finishedAt) - p.startedAt) : '-'
     }
-    lines.push(
-      `| ${b.number} | ${b.kind} | ${b.instanceIds.length} | +${formatDuration(b.startedAt - o.startedAt)} | ${formatDuration((b.finishedAt ?? o.finishedAt) - b.startedAt)} | ${phase('drain')} | ${phase('command')} | ${phase('verify')} | ${phase('restore')} | ${b.failed.length ? cell(b.failed.join(', ')) : '-'} |`
-    )
+    const row = `| ${b.number} | ${b.kind} | ${b.instanceIds.length} | +${formatDuration(b.startedAt - o.startedAt)} | ${formatDuration((b.finishedAt ?? o.finishedAt) - b.startedAt)} | ${phase('drain')} | ${phase('command')} | ${phase('verify')} | ${phase('restore')} | ${b.failed.length ? cell(b.failed.join(', ')) : '-'} |`
+    if (used + bytes(row) + 200 > budgetBytes) {
+      lines.push(
+        '',
+        `_${o.batches.length - i} more batch(es) left out: the job summary is limited to 1 MiB._`
+      )
+      break
+    }
+    lines.push(row)
+    used += bytes(row) + 1
   }
   return lines.join('\n')
 }
@@ -74,39 +104,83 @@ export function sortHosts(hosts: readonly HostRecord[]): HostRecord[] {
 }
 
 export function hostRow(h: HostRecord): string {
-  const duration = h.startedAt !== undefined && h.finishedAt !== undefined ? formatDuration(h.finishedAt - h.startedAt) : '-'
-  return `| ${cell(h.instanceId)} | ${cell(h.batch)} | ${cell(h.state)} | ${cell(h.step)} | ${cell(h.reason)} | ${cell(h.exitCode)} | ${duration} | ${cell(h.version)} |`
+  const duration =
+    h.startedAt !== undefined && h.finishedAt !== undefined
+      ? formatDuration(h.finishedAt - h.startedAt)
+      : '-'
+  const batch = h.state === 'skipped' ? null : h.batch
+  return `| ${cell(h.instanceId)} | ${cell(batch)} | ${cell(h.state)} | ${cell(h.step)} | ${cell(h.reason)} | ${cell(h.exitCode)} | ${duration} | ${cell(h.version)} |`
 }
 
-export function renderHosts(hosts: readonly HostRecord[]): string {
-  return [
+export function renderHosts(hosts: readonly HostRecord[], budgetBytes = Infinity): string {
+  const lines = [
     '| instance | batch | state | step | reason | exit code | duration | version |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...sortHosts(hosts).map(hostRow)
-  ].join('\n')
+    '| --- | --- | --- | --- | --- | --- | --- | --- |'
+  ]
+  const sorted = sortHosts(hosts)
+  let used = bytes(lines.join('\n'))
+  for (const [i, h] of sorted.entries()) {
+    const row = hostRow(h)
+    if (used + bytes(row) + 200 > budgetBytes) {
+      lines.push(
+        '',
+        `_${sorted.length - i} more host(s) left out: the job summary is limited to 1 MiB. The \`report\` output lists every host._`
+      )
+      break
+    }
+    lines.push(row)
+    used += bytes(row) + 1
+  }
+  return lines.join('\n')
 }
 
-export function renderOutputs(hosts: readonly HostRecord[]): string {
-  return hosts
-    .filter((h) => h.state === 'failed' && h.outputTail)
-    .map((h) => {
-      const text = h.outputTail!.replace(/```/g, '`\u200b``')
-      return `<details><summary>${cell(h.instanceId)}: command output (tail)</summary>\n\n\`\`\`text\n${text}\n\`\`\`\n\n</details>`
-    })
-    .join('\n\n')
+function outputBlock(h: HostRecord): string {
+  const text = h.outputTail!.replace(/```/g, '`\u200b``')
+  return `<details><summary>${cell(h.instanceId)}: command output (tail)</summary>\n\n\`\`\`text\n${text}\n\`\`\`\n\n</details>`
 }
 
-export function renderSummary(o: RolloutOutcome, settings: Settings): string {
+export function renderOutputs(hosts: readonly HostRecord[], budgetBytes = Infinity): string {
+  const failed = hosts.filter((h) => h.state === 'failed' && h.outputTail)
+  const blocks: string[] = []
+  let used = 0
+  for (const [i, h] of failed.entries()) {
+    const block = outputBlock(h)
+    if (used + bytes(block) + 200 > budgetBytes) {
+      blocks.push(
+        `_Output of ${failed.length - i} more failed host(s) left out: the job summary is limited to 1 MiB._`
+      )
+      break
+    }
+    blocks.push(block)
+    used += bytes(block) + 2
+  }
+  return blocks.join('\n\n')
+}
+
+export function renderSummary(o: RolloutOutcome, settings: Settings, reportFile?: string): string {
   const c = countStates(o.hosts)
-  const parts = [
+  const head = [
     `## ${ICON[o.result] ?? ''} rolling-deploy: ${o.result}`.replace('  ', ' '),
     `**${c.deployed}** deployed · **${c.failed}** failed · **${c.skipped}** skipped · **${c.pending}** pending${c.rolledBack ? ` · **${c.rolledBack}** rolled back` : ''} — ${o.fleetSize} host(s), at least ${o.minInService} kept in service, ${formatDuration(o.finishedAt - o.startedAt)}`
   ]
-  if (o.reason) parts.push(`> ${cell(o.reason)}`)
-  parts.push('### Hosts', renderHosts(o.hosts))
-  parts.push('### Batches', renderTimeline(o))
-  const outputs = renderOutputs(o.hosts)
+  if (o.reason) head.push(`> ${cell(o.reason)}`)
+  const timeline = ['### Batches', renderTimeline(o, SUMMARY_LIMIT_BYTES / 4)]
+  const pictures = renderTimelineSection(o)
+  const settingsBlock =
+    '<details><summary>Settings</summary>\n\n' + renderSettings(settings) + '\n\n</details>'
+  const rows = limitHostRows(o.hosts, {}, reportFile)
+  const tails = limitOutputTails(o.hosts, {}, reportFile)
+  // Hosts get what the fixed parts leave, output tails what the hosts leave: GitHub drops a
+  // summary over 1 MiB whole.
+  let budget =
+    SUMMARY_LIMIT_BYTES - bytes([...head, ...timeline, pictures, settingsBlock].join('\n\n')) - 400
+  const hostTable = renderHosts(rows.rows, budget) + (rows.note ? `\n\n${rows.note}` : '')
+  budget -= bytes(hostTable)
+  const outputs = renderOutputs(tails.hosts, budget)
+  const parts = [...head, '### Hosts', hostTable, ...timeline]
+  if (pictures) parts.push(pictures)
   if (outputs) parts.push('### Output of failed hosts', outputs)
-  parts.push('<details><summary>Settings</summary>\n\n' + renderSettings(settings) + '\n\n</details>')
+  if (tails.note) parts.push(tails.note)
+  parts.push(settingsBlock)
   return parts.join('\n\n') + '\n'
 }

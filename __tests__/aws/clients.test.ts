@@ -1,0 +1,118 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm'
+import { CLIENT_CONFIG, createClients, type AwsClients } from '../../src/aws/clients.js'
+import { awsPorts } from '../../src/aws/adapters.js'
+import { ElbLoadBalancer } from '../../src/aws/elb.js'
+import { SsmCommandRunner } from '../../src/aws/ssm.js'
+import { CloudWatchAlarms } from '../../src/aws/cloudwatch.js'
+
+interface HandlerConfig {
+  requestTimeout?: number
+  connectionTimeout?: number
+  throwOnRequestTimeout?: boolean
+}
+
+/** NodeHttpHandler resolves its options lazily; its configProvider holds them from the start. */
+interface NodeHandler {
+  configProvider: Promise<HandlerConfig>
+  updateHttpClientConfig(key: keyof HandlerConfig, value: number): void
+}
+
+const handlerOf = (client: AwsClients[keyof AwsClients]) =>
+  client.config.requestHandler as unknown as NodeHandler
+
+const ENV_KEYS = ['AWS_REGION', 'AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']
+const savedEnv: Record<string, string | undefined> = {}
+
+let server: http.Server
+let requests = 0
+
+beforeAll(async () => {
+  // The first request hangs forever; every later one gets an empty answer.
+  server = http.createServer((req, res) => {
+    requests += 1
+    req.resume()
+    if (requests === 1) return
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
+      res.end(JSON.stringify({ InstanceInformationList: [] }))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  for (const k of ENV_KEYS) savedEnv[k] = process.env[k]
+  Object.assign(process.env, {
+    AWS_REGION: 'ap-south-1',
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'secret'
+  })
+})
+
+afterAll(async () => {
+  for (const k of ENV_KEYS) {
+    if (savedEnv[k] === undefined) delete process.env[k]
+    else process.env[k] = savedEnv[k]
+  }
+  server.closeAllConnections()
+  await new Promise((resolve) => server.close(resolve))
+})
+
+describe('createClients', () => {
+  it('gives every client adaptive retries, maxAttempts and the region asked for', async () => {
+    const clients = createClients('eu-west-1')
+    for (const client of Object.values(clients)) {
+      expect(client.config.retryMode).toBe('adaptive')
+      // What the retry middleware actually uses: the adaptive strategy (client-side rate limiting).
+      const strategy = (await client.config.retryStrategy()) as { mode?: string }
+      expect(strategy.mode).toBe('adaptive')
+      expect(await client.config.maxAttempts()).toBe(CLIENT_CONFIG.maxAttempts)
+      expect(await client.config.region()).toBe('eu-west-1')
+      client.destroy()
+    }
+    expect(CLIENT_CONFIG.maxAttempts).toBeGreaterThanOrEqual(5)
+  })
+
+  it('gives every client request and connection timeouts that throw instead of only warning', async () => {
+    const clients = createClients('eu-west-1')
+    for (const client of Object.values(clients)) {
+      const config = await handlerOf(client).configProvider
+      expect(config.requestTimeout).toBe(30_000)
+      expect(config.connectionTimeout).toBe(5_000)
+      // @smithy/node-http-handler only logs a warning at requestTimeout without this.
+      expect(config.throwOnRequestTimeout).toBe(true)
+      client.destroy()
+    }
+  })
+
+  it('falls back to AWS_REGION when aws-region is not given', async () => {
+    const clients = createClients(undefined)
+    expect(await clients.ssm.config.region()).toBe('ap-south-1')
+    for (const client of Object.values(clients)) client.destroy()
+  })
+
+  it('a call whose answer never comes times out and is retried instead of hanging the job', async () => {
+    const clients = createClients(undefined)
+    // Only the timeout is shortened for the test; everything else is as createClients made it.
+    handlerOf(clients.ssm).updateHttpClientConfig('requestTimeout', 300)
+    const started = Date.now()
+    const out = await clients.ssm.send(new DescribeInstanceInformationCommand({}))
+    expect(out.InstanceInformationList).toEqual([])
+    expect(requests).toBe(2)
+    expect(out.$metadata.attempts).toBe(2)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300)
+    for (const client of Object.values(clients)) client.destroy()
+  }, 15_000)
+})
+
+describe('awsPorts', () => {
+  it('puts each adapter behind its port', () => {
+    const clients = createClients('us-east-1')
+    const ports = awsPorts(clients)
+    expect(ports.lb).toBeInstanceOf(ElbLoadBalancer)
+    expect(ports.runner).toBeInstanceOf(SsmCommandRunner)
+    expect(ports.alarms).toBeInstanceOf(CloudWatchAlarms)
+    for (const client of Object.values(clients)) client.destroy()
+  })
+})

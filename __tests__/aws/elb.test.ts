@@ -1,0 +1,318 @@
+import { describe, it, expect, beforeEach } from '@jest/globals'
+import { mockClient } from 'aws-sdk-client-mock'
+import {
+  DeregisterTargetsCommand,
+  DescribeTargetGroupAttributesCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+  RegisterTargetsCommand,
+  TargetGroupNotFoundException,
+  type TargetGroup as SdkTargetGroup
+} from '@aws-sdk/client-elastic-load-balancing-v2'
+import { ElbLoadBalancer } from '../../src/aws/elb.js'
+import { ConfigError } from '../../src/rollout/types.js'
+import type { TargetGroup } from '../../src/fleet/types.js'
+
+const client = new ElasticLoadBalancingV2Client({ region: 'us-east-1' })
+const elb = mockClient(client)
+const lb = new ElbLoadBalancer(client)
+
+const arnOf = (name: string) =>
+  `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${name}/0123456789abcdef`
+
+function sdkGroup(name: string, extra: Partial<SdkTargetGroup> = {}): SdkTargetGroup {
+  return {
+    TargetGroupArn: arnOf(name),
+    TargetGroupName: name,
+    TargetType: 'instance',
+    HealthCheckPath: `/${name}/health`,
+    HealthCheckPort: 'traffic-port',
+    HealthCheckIntervalSeconds: 10,
+    HealthyThresholdCount: 3,
+    ...extra
+  }
+}
+
+const notFound = () =>
+  new TargetGroupNotFoundException({
+    message: 'One or more target groups not found',
+    $metadata: { httpStatusCode: 400 }
+  })
+
+type DescribeInput = { Names?: string[]; TargetGroupArns?: string[]; Marker?: string }
+
+/** DescribeTargetGroups inputs as sent: the SDK paginator mutates its input object between pages. */
+let describeInputs: DescribeInput[] = []
+
+/** Answers DescribeTargetGroups like ELB: by ARN or by name, failing the call on any unknown one. */
+function serveGroups(groups: SdkTargetGroup[]) {
+  elb.on(DescribeTargetGroupsCommand).callsFake((input: DescribeInput) => {
+    describeInputs.push(structuredClone(input))
+    const refs = input.Names ?? input.TargetGroupArns ?? []
+    const found = refs.map((r) =>
+      groups.find((g) => g.TargetGroupName === r || g.TargetGroupArn === r)
+    )
+    if (found.some((g) => g === undefined)) throw notFound()
+    return { TargetGroups: found }
+  })
+  elb.on(DescribeTargetGroupAttributesCommand).resolves({ Attributes: [] })
+}
+
+beforeEach(() => {
+  elb.reset()
+  describeInputs = []
+})
+
+describe('resolveTargetGroups', () => {
+  it('resolves an ARN with its health-check settings and deregistration delay', async () => {
+    elb
+      .on(DescribeTargetGroupsCommand)
+      .resolves({ TargetGroups: [sdkGroup('web', { HealthCheckPort: '8080' })] })
+    elb.on(DescribeTargetGroupAttributesCommand).resolves({
+      Attributes: [
+        { Key: 'stickiness.enabled', Value: 'false' },
+        { Key: 'deregistration_delay.timeout_seconds', Value: '45' }
+      ]
+    })
+
+    const groups = await lb.resolveTargetGroups([arnOf('web')])
+
+    expect(groups).toEqual([
+      {
+        arn: arnOf('web'),
+        name: 'web',
+        targetType: 'instance',
+        healthCheckPath: '/web/health',
+        healthCheckPort: '8080',
+        healthCheckIntervalSeconds: 10,
+        healthyThresholdCount: 3,
+        deregistrationDelaySeconds: 45
+      }
+    ])
+    const calls = elb.commandCalls(DescribeTargetGroupsCommand)
+    expect(calls).toHaveLength(1)
+    expect(calls[0]!.args[0].input).toEqual({ TargetGroupArns: [arnOf('web')] })
+    expect(elb.commandCalls(DescribeTargetGroupAttributesCommand)[0]!.args[0].input).toEqual({
+      TargetGroupArn: arnOf('web')
+    })
+  })
+
+  it('uses AWS’s default deregistration delay of 300 s when the attribute is absent', async () => {
+    serveGroups([sdkGroup('web')])
+    const [group] = await lb.resolveTargetGroups(['web'])
+    expect(group!.deregistrationDelaySeconds).toBe(300)
+    expect(group!.healthCheckPort).toBe('traffic-port')
+  })
+
+  it('reads a deregistration delay of 0 as 0, not as the default', async () => {
+    elb.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [sdkGroup('web')] })
+    elb.on(DescribeTargetGroupAttributesCommand).resolves({
+      Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '0' }]
+    })
+    const [group] = await lb.resolveTargetGroups(['web'])
+    expect(group!.deregistrationDelaySeconds).toBe(0)
+  })
+
+  it('resolves names in calls of at most 20, keeping the order given', async () => {
+    const names = Array.from({ length: 25 }, (_, i) => `tg-${String(i).padStart(2, '0')}`)
+    serveGroups(names.map((n) => sdkGroup(n)))
+
+    const groups = await lb.resolveTargetGroups(names)
+
+    expect(groups.map((g) => g.name)).toEqual(names)
+    expect(describeInputs).toEqual([{ Names: names.slice(0, 20) }, { Names: names.slice(20) }])
+    expect(elb.commandCalls(DescribeTargetGroupAttributesCommand)).toHaveLength(25)
+  })
+
+  it('mixes ARNs and names, and counts a group named twice (by ARN and by name) once', async () => {
+    serveGroups([sdkGroup('web'), sdkGroup('api')])
+    const groups = await lb.resolveTargetGroups([arnOf('web'), 'api', 'web'])
+    expect(groups.map((g) => g.arn)).toEqual([arnOf('web'), arnOf('api')])
+    expect(describeInputs).toEqual([{ TargetGroupArns: [arnOf('web')] }, { Names: ['api', 'web'] }])
+  })
+
+  it('follows NextMarker across pages', async () => {
+    elb.on(DescribeTargetGroupsCommand).callsFake((input: DescribeInput) => {
+      describeInputs.push(structuredClone(input))
+      return input.Marker === 'page-2'
+        ? { TargetGroups: [sdkGroup('b')] }
+        : { TargetGroups: [sdkGroup('a')], NextMarker: 'page-2' }
+    })
+    elb.on(DescribeTargetGroupAttributesCommand).resolves({})
+
+    const groups = await lb.resolveTargetGroups(['a', 'b'])
+
+    expect(groups.map((g) => g.name)).toEqual(['a', 'b'])
+    expect(describeInputs).toEqual([{ Names: ['a', 'b'] }, { Names: ['a', 'b'], Marker: 'page-2' }])
+  })
+
+  it('names the unknown target group when ELB fails the whole call', async () => {
+    serveGroups([sdkGroup('web'), sdkGroup('api')])
+    const attempt = lb.resolveTargetGroups(['web', 'no-such-group', 'api'])
+    await expect(attempt).rejects.toBeInstanceOf(ConfigError)
+    const err = (await attempt.catch((e: unknown) => e)) as ConfigError
+    expect(err.message).toContain('target-groups')
+    expect(err.message).toContain('"no-such-group"')
+    expect(err.message).not.toContain('"web"')
+    expect(err.message).not.toContain('"api"')
+  })
+
+  it('names every unknown one, ARNs included', async () => {
+    serveGroups([sdkGroup('web')])
+    const err = (await lb
+      .resolveTargetGroups([arnOf('gone'), 'web', 'missing'])
+      .catch((e: unknown) => e)) as Error
+    expect(err).toBeInstanceOf(ConfigError)
+    expect(err.message).toContain(`"${arnOf('gone')}"`)
+    // The ARN call fails first: the run stops there, before any change.
+    expect(elb.commandCalls(DescribeTargetGroupAttributesCommand)).toHaveLength(0)
+  })
+
+  it('names a target group ELB rejects as invalid, with ELB’s reason', async () => {
+    const longName = 'a-name-far-longer-than-thirty-two-characters'
+    elb.on(DescribeTargetGroupsCommand).callsFake((input: DescribeInput) => {
+      if (input.Names?.includes(longName)) {
+        throw Object.assign(
+          new Error(`The target group name '${longName}' cannot be longer than '32' characters`),
+          {
+            name: 'ValidationError',
+            $metadata: { httpStatusCode: 400 }
+          }
+        )
+      }
+      return { TargetGroups: [sdkGroup('web')] }
+    })
+    const err = (await lb.resolveTargetGroups(['web', longName]).catch((e: unknown) => e)) as Error
+    expect(err).toBeInstanceOf(ConfigError)
+    expect(err.message).toContain(`"${longName}"`)
+    expect(err.message).toContain("cannot be longer than '32' characters")
+    expect(err.message).not.toContain('"web"')
+  })
+
+  it('names a group ELB leaves out of an answer without an error', async () => {
+    elb.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [sdkGroup('web')] })
+    elb.on(DescribeTargetGroupAttributesCommand).resolves({})
+    await expect(lb.resolveTargetGroups(['web', 'ghost'])).rejects.toThrow(/"ghost" was not found/)
+  })
+
+  it('passes other errors through unchanged (AccessDenied is not "not found")', async () => {
+    const denied = Object.assign(new Error('User is not authorized'), {
+      name: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 }
+    })
+    elb.on(DescribeTargetGroupsCommand).rejects(denied)
+    const err = await lb.resolveTargetGroups(['web']).catch((e: unknown) => e)
+    expect(err).not.toBeInstanceOf(ConfigError)
+    expect((err as Error).name).toBe('AccessDenied')
+  })
+})
+
+describe('describeTargets', () => {
+  const group: TargetGroup = {
+    arn: arnOf('web'),
+    name: 'web',
+    targetType: 'instance',
+    healthCheckPort: 'traffic-port',
+    healthCheckIntervalSeconds: 10,
+    healthyThresholdCount: 3,
+    deregistrationDelaySeconds: 30
+  }
+
+  it('maps every target with its port, state, reason and description in one call', async () => {
+    elb.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [
+        { Target: { Id: 'i-1', Port: 80 }, TargetHealth: { State: 'healthy' } },
+        {
+          Target: { Id: 'i-2', Port: 8080 },
+          TargetHealth: {
+            State: 'unhealthy',
+            Reason: 'Target.ResponseCodeMismatch',
+            Description: 'Health checks failed with these codes: [502]'
+          }
+        },
+        {
+          Target: { Id: 'i-3', Port: 80 },
+          TargetHealth: { State: 'draining', Reason: 'Target.DeregistrationInProgress' }
+        },
+        { Target: { Id: 'i-4', Port: 80 } },
+        { TargetHealth: { State: 'healthy' } }
+      ]
+    })
+
+    const targets = await lb.describeTargets(group)
+
+    expect(targets).toEqual([
+      { instanceId: 'i-1', port: 80, state: 'healthy', reason: undefined, description: undefined },
+      {
+        instanceId: 'i-2',
+        port: 8080,
+        state: 'unhealthy',
+        reason: 'Target.ResponseCodeMismatch',
+        description: 'Health checks failed with these codes: [502]'
+      },
+      {
+        instanceId: 'i-3',
+        port: 80,
+        state: 'draining',
+        reason: 'Target.DeregistrationInProgress',
+        description: undefined
+      },
+      // No state at all is not "healthy".
+      {
+        instanceId: 'i-4',
+        port: 80,
+        state: 'unavailable',
+        reason: undefined,
+        description: undefined
+      }
+    ])
+    const calls = elb.commandCalls(DescribeTargetHealthCommand)
+    expect(calls).toHaveLength(1)
+    expect(calls[0]!.args[0].input).toEqual({ TargetGroupArn: arnOf('web') })
+  })
+})
+
+describe('register and deregister', () => {
+  const targets = [
+    { instanceId: 'i-1', port: 80 },
+    { instanceId: 'i-1', port: 8080 },
+    { instanceId: 'i-2', port: 80 }
+  ]
+
+  it('deregisters every instance and port of the group in one call', async () => {
+    elb.on(DeregisterTargetsCommand).resolves({})
+    await lb.deregister(arnOf('web'), targets)
+    expect(elb.commandCalls(DeregisterTargetsCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        TargetGroupArn: arnOf('web'),
+        Targets: [
+          { Id: 'i-1', Port: 80 },
+          { Id: 'i-1', Port: 8080 },
+          { Id: 'i-2', Port: 80 }
+        ]
+      }
+    ])
+  })
+
+  it('registers them back on the same ports', async () => {
+    elb.on(RegisterTargetsCommand).resolves({})
+    await lb.register(arnOf('api'), targets)
+    expect(elb.commandCalls(RegisterTargetsCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        TargetGroupArn: arnOf('api'),
+        Targets: [
+          { Id: 'i-1', Port: 80 },
+          { Id: 'i-1', Port: 8080 },
+          { Id: 'i-2', Port: 80 }
+        ]
+      }
+    ])
+  })
+
+  it('makes no call for an empty list', async () => {
+    await lb.register(arnOf('web'), [])
+    await lb.deregister(arnOf('web'), [])
+    expect(elb.calls()).toHaveLength(0)
+  })
+})
