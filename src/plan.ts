@@ -18,6 +18,59 @@ export function capacityAllowance(inService: number, minimum: number): number {
   return inService - minimum
 }
 
+/** One target group's share of the capacity guard. */
+export interface GroupCapacity {
+  name: string
+  /** Every fleet host registered in the group, skipped ones included: the minimum is a percent of these. */
+  members: string[]
+  /** How many of them the load balancer serves from in this group now. */
+  inService: number
+}
+
+export interface Pick {
+  picked: string[]
+  /** The first candidate left out for a group's sake, and why: for the log and the stop reason. */
+  blocked?: string
+}
+
+/**
+ * Up to `size` of the candidates (each in service now), in order, such that no target group is
+ * left with fewer than min-healthy-percent of its own hosts in service while they are out: a
+ * group whose only healthy targets went out together would drop every request sent to it. A
+ * candidate that would break a group is left for a later batch.
+ */
+export function pickBatch(
+  candidates: string[],
+  size: number,
+  groups: GroupCapacity[],
+  minHealthyPercent: number
+): Pick {
+  const out = new Map<GroupCapacity, number>()
+  const picked: string[] = []
+  let blocked: string | undefined
+  for (const id of candidates) {
+    if (picked.length >= size) break
+    const mine = groups.filter((g) => g.members.includes(id))
+    const breaks = mine.find(
+      (g) => g.inService - (out.get(g) ?? 0) - 1 < minInService(minHealthyPercent, g.members.length)
+    )
+    if (breaks) {
+      const left = breaks.inService - (out.get(breaks) ?? 0) - 1
+      const min = minInService(minHealthyPercent, breaks.members.length)
+      // A group too small to ever spare a host needs the user's decision, not patience.
+      const fix =
+        breaks.members.length - min < 1
+          ? `; ${breaks.name} has too few hosts to take any out at this min-healthy-percent: add hosts, or set min-healthy-percent: 0 to accept it going dark`
+          : ''
+      blocked ??= `taking out ${id} would leave ${breaks.name} with ${left} of ${breaks.members.length} host(s) in service, ${min} must stay in service (min-healthy-percent ${minHealthyPercent})${fix}`
+      continue
+    }
+    picked.push(id)
+    for (const g of mine) out.set(g, (out.get(g) ?? 0) + 1)
+  }
+  return { picked, blocked }
+}
+
 export interface Plan {
   batches: string[][]
   fleetSize: number
@@ -28,30 +81,43 @@ export interface Plan {
 
 /**
  * The batches as they will run if nothing fails: the eligible hosts in order, each batch as big
- * as batch-size asks but never so big that fewer than minInService hosts stay in service.
+ * as batch-size asks but never so big that fewer than minInService hosts stay in service, nor
+ * so that a target group keeps fewer than min-healthy-percent of its own hosts (`groups`).
  */
 export function planBatches(
   sizes: Amount[],
   eligible: string[],
   fleetSize: number,
   minHealthyPercent: number,
-  inService = eligible.length
+  inService = eligible.length,
+  groups: GroupCapacity[] = []
 ): Plan {
   const minimum = minInService(minHealthyPercent, fleetSize)
   const allowance = capacityAllowance(inService, minimum)
   const batches: string[][] = []
   const notes: string[] = []
-  let next = 0
-  while (next < eligible.length) {
+  let rest = eligible
+  while (rest.length > 0) {
     const asked = batchSizeAt(sizes, batches.length, fleetSize)
-    const size = Math.max(1, Math.min(asked, allowance, eligible.length - next))
-    if (size < Math.min(asked, eligible.length - next)) {
+    const size = Math.max(1, Math.min(asked, allowance, rest.length))
+    const n = batches.length + 1
+    if (size < Math.min(asked, rest.length)) {
       notes.push(
-        `batch ${batches.length + 1}: ${size} instead of ${asked} host(s), so that ${minimum} of ${fleetSize} stay in service (min-healthy-percent)`
+        `batch ${n}: ${size} instead of ${asked} host(s), so that ${minimum} of ${fleetSize} stay in service (min-healthy-percent)`
       )
     }
-    batches.push(eligible.slice(next, next + size))
-    next += size
+    const { blocked, ...pick } = pickBatch(rest, size, groups, minHealthyPercent)
+    let picked = pick.picked
+    if (picked.length === 0) {
+      // Nothing fits: the run will wait for capacity before this batch, and may stop there.
+      picked = rest.slice(0, 1)
+      notes.push(`batch ${n}: ${blocked}; the run will wait for capacity to recover`)
+    } else if (blocked && picked.length < size) {
+      notes.push(`batch ${n}: ${picked.length} instead of ${size} host(s): ${blocked}`)
+    }
+    batches.push(picked)
+    const taken = new Set(picked)
+    rest = rest.filter((id) => !taken.has(id))
   }
   if (allowance < 1 && eligible.length > 0) {
     notes.push(

@@ -16,6 +16,14 @@ const NOT_IN_FLEET = new Set(['draining', 'unused'])
 
 export async function discoverFleet(lb: LoadBalancer, refs: string[]): Promise<Fleet> {
   const groups = await lb.resolveTargetGroups(refs)
+  // The adapter should throw for an unknown group; this guards against one that just leaves it out.
+  const missing = refs.filter((ref) => !groups.some((g) => g.arn === ref || g.name === ref))
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `target-groups: ${missing.map((r) => `"${r}"`).join(', ')} not found. ` +
+        'Check the names or ARNs in target-groups and the region (aws-region).'
+    )
+  }
   const wrongType = groups.filter((g) => g.targetType !== 'instance')
   if (wrongType.length > 0) {
     throw new ConfigError(

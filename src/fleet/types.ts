@@ -14,7 +14,8 @@ export interface TargetGroup {
 }
 
 /** ELBv2 target health states (DescribeTargetHealth). */
-export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'unused' | 'draining' | 'unavailable'
+export type TargetState =
+  'initial' | 'healthy' | 'unhealthy' | 'unused' | 'draining' | 'unavailable'
 
 /** One target of one group as the load balancer describes it. */
 export interface TargetHealth {

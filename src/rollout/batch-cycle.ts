@@ -63,7 +63,13 @@ export async function runBatch(
   const now = clock.now()
   // A rollback keeps the host's deploy batch and start: the report tells where it was deployed.
   const start = cycle.kind === 'deploy' ? { batch: number, startedAt: now } : {}
-  book.update(hosts, { ...start, step: 'drain', outOfService: true, commandSent: false, reason: undefined })
+  book.update(hosts, {
+    ...start,
+    step: 'drain',
+    outOfService: true,
+    commandSent: false,
+    reason: undefined
+  })
 
   // 1. Out of every target group, and wait until the load balancer has finished draining.
   const drained = await phase('drain', async () => {
@@ -71,7 +77,8 @@ export async function runBatch(
     const timeout = ctx.settings.drainTimeoutMs ?? defaultDrainTimeoutMs(ctx, hosts)
     const wait = await waitDrained(ctx, hosts, timeout)
     for (const [h, state] of wait.late) {
-      if (!wait.cancelled) fail(h, 'drain', `still ${state} after drain-timeout ${formatDuration(timeout)}`)
+      if (!wait.cancelled)
+        fail(h, 'drain', `still ${state} after drain-timeout ${formatDuration(timeout)}`)
     }
     return wait
   })
@@ -82,16 +89,31 @@ export async function runBatch(
   if (ctx.poller.cancelled) return done()
   book.update(ready, { step: 'command', commandSent: true })
   const results = await phase('command', () =>
-    runOnHosts(ctx, ready.map((h) => h.instanceId), cycle.command, {
-      timeoutMs: ctx.settings.commandTimeoutMs + COMMAND_GRACE_MS,
-      cancelOnTimeout: true,
-      onSent: (commandId, ids) => book.update(ids.map((id) => book.get(id)), { commandId })
-    })
+    runOnHosts(
+      ctx,
+      ready.map((h) => h.instanceId),
+      cycle.command,
+      {
+        timeoutMs: ctx.settings.commandTimeoutMs + COMMAND_GRACE_MS,
+        cancelOnTimeout: true,
+        onSent: (commandId, ids) =>
+          book.update(
+            ids.map((id) => book.get(id)),
+            { commandId }
+          )
+      }
+    )
   )
   if (ctx.poller.cancelled) return done()
   const ran: HostRecord[] = []
   for (const h of ready) {
-    const r = results.get(h.instanceId)!
+    // A runner that lost a host from its SendCommand calls must not crash the batch: the host failed.
+    const r = results.get(h.instanceId) ?? {
+      instanceId: h.instanceId,
+      commandId: h.commandId ?? '',
+      status: 'Undeliverable',
+      statusDetails: 'no invocation for this host'
+    }
     book.update(h, { exitCode: r.exitCode })
     if (r.status === 'Success') ran.push(h)
     else {
@@ -113,22 +135,35 @@ export async function runBatch(
     const v = verified.verdicts.get(h.instanceId)!
     book.update(h, { version: v.version })
     if (v.ok) passed.push(h)
-    else fail(h, 'verify', `${v.reason} (health-timeout ${formatDuration(ctx.settings.healthTimeoutMs)})`)
+    else
+      fail(
+        h,
+        'verify',
+        `${v.reason} (health-timeout ${formatDuration(ctx.settings.healthTimeoutMs)})`
+      )
   }
   if (passed.length === 0) return done()
 
   // 4. Back into every group and port it came from, until the load balancer calls it healthy.
   book.update(passed, { step: 'restore' })
   await phase('restore', async () => {
-    await registerHosts(ctx, passed)
-    const wait = await waitHealthy(ctx, passed, ctx.settings.healthTimeoutMs)
+    const refused = await registerHosts(ctx, passed)
+    for (const [h, why] of refused) fail(h, 'restore', `the load balancer refused it back: ${why}`)
+    const back = passed.filter((h) => !refused.has(h))
+    if (back.length === 0) return
+    const wait = await waitHealthy(ctx, back, ctx.settings.healthTimeoutMs)
     if (wait.cancelled) return
-    for (const h of wait.done) book.finish(h, cycle.passState, { step: 'done', outOfService: false })
+    for (const h of wait.done)
+      book.finish(h, cycle.passState, { step: 'done', outOfService: false })
     const late = [...wait.late.keys()]
     // A host the load balancer never calls healthy goes back out, for a person to look at.
     if (late.length > 0) await deregisterHosts(ctx, late)
     for (const [h, state] of wait.late) {
-      fail(h, 'restore', `load balancer still reports ${state} after health-timeout ${formatDuration(ctx.settings.healthTimeoutMs)}; taken out again`)
+      fail(
+        h,
+        'restore',
+        `load balancer still reports ${state} after health-timeout ${formatDuration(ctx.settings.healthTimeoutMs)}; taken out again`
+      )
     }
   })
   return done()
@@ -136,13 +171,19 @@ export async function runBatch(
 
 export function defaultDrainTimeoutMs(ctx: RolloutContext, hosts: HostRecord[]): number {
   const arns = new Set(hosts.flatMap((h) => h.registrations.map((r) => r.targetGroupArn)))
-  const delay = Math.max(0, ...ctx.groups.filter((g) => arns.has(g.arn)).map((g) => g.deregistrationDelaySeconds))
+  const delay = Math.max(
+    0,
+    ...ctx.groups.filter((g) => arns.has(g.arn)).map((g) => g.deregistrationDelaySeconds)
+  )
   return (delay + 60) * 1000
 }
 
 async function outputTail(ctx: RolloutContext, r: CommandResult): Promise<string> {
   try {
-    const out = await ctx.poller.retry(() => ctx.deps.runner.output(r.commandId, r.instanceId), 30_000)
+    const out = await ctx.poller.retry(
+      () => ctx.deps.runner.output(r.commandId, r.instanceId),
+      30_000
+    )
     const text = [out.stdout.trimEnd(), out.stderr.trimEnd()].filter(Boolean).join('\n')
     return text.slice(-OUTPUT_TAIL_CHARS)
   } catch {
@@ -157,7 +198,7 @@ function commandFailure(r: CommandResult, timeoutMs: number, tail: string): stri
     case 'Failed':
       return `command failed with exit code ${r.exitCode ?? 'unknown'}${detail}`
     case 'TimedOut':
-      return `command timed out on the host (command-timeout ${formatDuration(timeoutMs)})`
+      return `command timed out on the host (TimedOut, command-timeout ${formatDuration(timeoutMs)})${detail}`
     case 'Running':
       return `command still running after command-timeout ${formatDuration(timeoutMs)}; cancelled`
     case 'Undeliverable':
@@ -169,6 +210,6 @@ function commandFailure(r: CommandResult, timeoutMs: number, tail: string): stri
     case 'AccessDenied':
       return "SSM denied the command on this host (AccessDenied): check the instance profile's permissions"
     default:
-      return `command ended ${r.status}${r.statusDetails ? ` (${r.statusDetails})` : ''}${detail}`
+      return `command ended ${r.status}${r.statusDetails && r.statusDetails !== r.status ? ` (${r.statusDetails})` : ''}${detail}`
   }
 }

@@ -25,7 +25,8 @@ function deliveryTimeout(settings: Settings): number {
 
 export function deploySpec(settings: Settings): CommandSpec {
   const comment = `rolling-deploy ${settings.expectedVersion ?? ''}`.trim()
-  if (settings.deploy.kind === 'command') return shellScript(settings.deploy.script, settings, comment)
+  if (settings.deploy.kind === 'command')
+    return shellScript(settings.deploy.script, settings, comment)
   return {
     documentName: settings.deploy.name,
     parameters: settings.deploy.parameters,

@@ -1,7 +1,13 @@
 // Health read on the host itself through SSM: the health endpoint must answer 2xx and, when
 // expected-version is set, report that version. Hosts sharing a port and path share one command.
 
-import { healthScript, isHealthyStatus, parseHealthOutput, reportsVersion, type HealthTarget } from '../health/script.js'
+import {
+  healthScript,
+  isHealthyStatus,
+  parseHealthOutput,
+  reportsVersion,
+  type HealthTarget
+} from '../health/script.js'
 import type { RolloutContext } from './context.js'
 import type { CommandSpec } from './ports.js'
 import type { HostRecord } from './types.js'
@@ -68,20 +74,31 @@ export async function readHealth(
   return verdicts
 }
 
-function judge(target: HealthTarget, status: string, output: string, expected: string | undefined): HealthVerdict {
+function judge(
+  target: HealthTarget,
+  status: string,
+  output: string,
+  expected: string | undefined
+): HealthVerdict {
   if (status !== 'Success') {
     return { ok: false, reason: `health check could not run on the host (SSM ${status})` }
   }
   const reading = parseHealthOutput(output)
   if (!reading) return { ok: false, reason: 'health check printed no reading' }
-  const version = reading.version ?? (expected && reading.body.includes(expected) ? expected : undefined)
+  const version =
+    reading.version ?? (expected && reading.body.includes(expected) ? expected : undefined)
   if (!isHealthyStatus(reading.status)) {
     const answer = reading.status === 0 ? 'did not answer' : `answered HTTP ${reading.status}`
     return { ok: false, status: reading.status, version, reason: `${urlOf(target)} ${answer}` }
   }
   if (expected !== undefined && !reportsVersion(reading, expected)) {
     const seen = reading.version ?? 'no matching version in the body'
-    return { ok: false, status: reading.status, version: reading.version, reason: `reports version ${seen}, expected ${expected}` }
+    return {
+      ok: false,
+      status: reading.status,
+      version: reading.version,
+      reason: `reports version ${seen}, expected ${expected}`
+    }
   }
   return { ok: true, status: reading.status, version }
 }
@@ -104,7 +121,8 @@ export async function verifyHealth(
     { timeoutMs }
   )
   for (const h of hosts) {
-    if (!verdicts.has(h.instanceId)) verdicts.set(h.instanceId, { ok: false, reason: 'no health reading before health-timeout' })
+    if (!verdicts.has(h.instanceId))
+      verdicts.set(h.instanceId, { ok: false, reason: 'no health reading before health-timeout' })
   }
   return { verdicts, cancelled: result.status === 'cancelled' }
 }

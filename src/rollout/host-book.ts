@@ -44,7 +44,12 @@ export class HostBook {
     this.update(host, { ...patch, state, finishedAt: this.clock.now() })
   }
 
-  fail(host: HostRecord, step: HostRecord['step'], reason: string, patch: Partial<HostRecord> = {}): void {
+  fail(
+    host: HostRecord,
+    step: HostRecord['step'],
+    reason: string,
+    patch: Partial<HostRecord> = {}
+  ): void {
     this.finish(host, 'failed', { ...patch, step, reason })
   }
 

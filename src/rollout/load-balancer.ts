@@ -5,6 +5,7 @@ import { describeAll } from '../fleet/discover.js'
 import type { Target, TargetGroup, TargetHealth } from '../fleet/types.js'
 import type { RolloutContext } from './context.js'
 import type { HostRecord } from './types.js'
+import { errorMessage, errorName } from '../aws/errors.js'
 
 export type HealthSnapshot = Map<string, TargetHealth[]>
 
@@ -59,18 +60,67 @@ export async function snapshot(ctx: RolloutContext, groups = ctx.groups): Promis
   return describeAll(ctx.deps.lb, groups)
 }
 
-/** Deregisters the hosts from every group and port they are registered on (one call per group). */
-export async function deregisterHosts(ctx: RolloutContext, hosts: HostRecord[]): Promise<void> {
+/** What ELB answers when one target of a call cannot be taken (e.g. autoscaling terminated it). */
+const INVALID_TARGET = new Set(['InvalidTargetException', 'InvalidTarget'])
+const isInvalidTarget = (err: unknown): boolean => INVALID_TARGET.has(errorName(err))
+
+/**
+ * Calls `change` for the hosts of one group; when ELB refuses the call because of one target,
+ * host by host, so the others still go through. Returns the hosts refused, with ELB's reason.
+ */
+async function eachGroup(
+  ctx: RolloutContext,
+  hosts: HostRecord[],
+  change: (groupArn: string, targets: Target[]) => Promise<void>
+): Promise<Map<HostRecord, string>> {
+  const refused = new Map<HostRecord, string>()
   for (const g of groupsOf(ctx, hosts)) {
-    await ctx.poller.retry(() => ctx.deps.lb.deregister(g.arn, targetsIn(g.arn, hosts)), ctx.apiPatienceMs)
+    // A host one group refused is not put into the next.
+    const members = hosts.filter(
+      (h) => !refused.has(h) && h.registrations.some((r) => r.targetGroupArn === g.arn)
+    )
+    if (members.length === 0) continue
+    const call = (list: HostRecord[]) =>
+      ctx.poller.retry(() => change(g.arn, targetsIn(g.arn, list)), ctx.apiPatienceMs)
+    try {
+      await call(members)
+    } catch (err) {
+      if (!isInvalidTarget(err) || members.length === 1) {
+        if (!isInvalidTarget(err)) throw err
+        refused.set(members[0]!, `${g.name}: ${errorMessage(err)}`)
+        continue
+      }
+      for (const h of members) {
+        await call([h]).catch((e: unknown) => {
+          if (!isInvalidTarget(e)) throw e
+          refused.set(h, `${g.name}: ${errorMessage(e)}`)
+        })
+      }
+    }
   }
+  return refused
 }
 
-/** Registers the hosts back into every group and port they came from (one call per group). */
-export async function registerHosts(ctx: RolloutContext, hosts: HostRecord[]): Promise<void> {
-  for (const g of groupsOf(ctx, hosts)) {
-    await ctx.poller.retry(() => ctx.deps.lb.register(g.arn, targetsIn(g.arn, hosts)), ctx.apiPatienceMs)
-  }
+/**
+ * Deregisters the hosts from every group and port they are registered on (one call per group).
+ * A target ELB no longer knows (a terminated instance) is as good as deregistered.
+ */
+export async function deregisterHosts(ctx: RolloutContext, hosts: HostRecord[]): Promise<void> {
+  await eachGroup(ctx, hosts, (arn, targets) => ctx.deps.lb.deregister(arn, targets))
+}
+
+/**
+ * Registers the hosts back into every group and port they came from (one call per group).
+ * Returns the hosts ELB refused (autoscaling terminated them, say), with the reason: they are
+ * taken out again of any group that already took them, so a refused host is in none.
+ */
+export async function registerHosts(
+  ctx: RolloutContext,
+  hosts: HostRecord[]
+): Promise<Map<HostRecord, string>> {
+  const refused = await eachGroup(ctx, hosts, (arn, targets) => ctx.deps.lb.register(arn, targets))
+  if (refused.size > 0) await deregisterHosts(ctx, [...refused.keys()])
+  return refused
 }
 
 export interface WaitOutcome {
@@ -118,7 +168,7 @@ async function waitFor(
   reached: (states: TargetHealth[]) => boolean
 ): Promise<WaitOutcome> {
   const done = new Set<HostRecord>()
-  let last: HealthSnapshot = new Map()
+  let last: HealthSnapshot | undefined
   const result = await ctx.poller.until(
     async () => {
       last = await snapshot(ctx, groups)
@@ -130,9 +180,17 @@ async function waitFor(
   const late = new Map<HostRecord, string>()
   for (const h of hosts) {
     if (done.has(h)) continue
+    if (!last) {
+      // Not one describe went through (throttled all along): say so rather than guess a state.
+      late.set(h, 'no answer from the load balancer')
+      continue
+    }
     const states = registrationStates(h, last)
     const t = states.find((s) => !reached([s])) ?? states[0]
-    late.set(h, t ? `${t.state}${t.reason ? ` (${t.reason})` : ''}` : 'no answer from the load balancer')
+    late.set(
+      h,
+      t ? `${t.state}${t.reason ? ` (${t.reason})` : ''}` : 'no answer from the load balancer'
+    )
   }
   return { done: hosts.filter((h) => done.has(h)), late, cancelled: result.status === 'cancelled' }
 }

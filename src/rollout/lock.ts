@@ -73,16 +73,22 @@ export async function acquireLocks(
   try {
     for (const group of groups) {
       const name = lockName(group)
-      if (await store.create(name, text).catch((e) => Promise.reject(accessHint(e, 'PutParameter')))) {
+      if (
+        await store.create(name, text).catch((e) => Promise.reject(accessHint(e, 'PutParameter')))
+      ) {
         held.names.push(name)
         continue
       }
-      const current = parse(await store.read(name).catch((e) => Promise.reject(accessHint(e, 'GetParameter'))))
+      const current = parse(
+        await store.read(name).catch((e) => Promise.reject(accessHint(e, 'GetParameter')))
+      )
       if (current && Date.parse(current.expiresAt) <= now) {
         log.warning(
           `lock ${name} held by ${current.runUrl} expired at ${current.expiresAt}: taking it over`
         )
-        await store.overwrite(name, text).catch((e) => Promise.reject(accessHint(e, 'PutParameter')))
+        await store
+          .overwrite(name, text)
+          .catch((e) => Promise.reject(accessHint(e, 'PutParameter')))
         held.names.push(name)
         continue
       }
@@ -106,14 +112,20 @@ export async function releaseLocks(store: LockStore, held: HeldLocks, log: Log):
   for (const name of held.names) {
     try {
       const current = parse(await store.read(name))
-      if (current && current.runUrl === held.value.runUrl && current.startedAt === held.value.startedAt) {
+      if (
+        current &&
+        current.runUrl === held.value.runUrl &&
+        current.startedAt === held.value.startedAt
+      ) {
         await store.delete(name)
         released.push(name)
       } else if (current) {
         log.warning(`lock ${name} is now held by ${current.runUrl}: left in place`)
       }
     } catch (err) {
-      log.warning(`could not release lock ${name}: ${errorMessage(err)}; delete the parameter by hand`)
+      log.warning(
+        `could not release lock ${name}: ${errorMessage(err)}; delete the parameter by hand`
+      )
     }
   }
   return released

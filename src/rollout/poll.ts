@@ -12,14 +12,24 @@ export interface PollOptions {
   expectedMs?: number
   minDelayMs?: number
   maxDelayMs?: number
+  /**
+   * A timeout is a verdict, so it must rest on an answer: when the check that reaches the timeout
+   * was throttled (or hit another transient error), the wait keeps trying for up to this long
+   * more, then throws that error. Default: 5 minutes.
+   */
+  transientGraceMs?: number
 }
 
 export type PollResult<T> =
-  | { status: 'done'; value: T }
-  | { status: 'timeout' }
-  | { status: 'cancelled' }
+  { status: 'done'; value: T } | { status: 'timeout' } | { status: 'cancelled' }
 
-export const POLL_DEFAULTS = { minDelayMs: 1000, maxDelayMs: 3000, growth: 1.5, jitter: 0.2 }
+export const POLL_DEFAULTS = {
+  minDelayMs: 1000,
+  maxDelayMs: 3000,
+  growth: 1.5,
+  jitter: 0.2,
+  transientGraceMs: 5 * 60_000
+}
 
 export class Poller {
   constructor(
@@ -37,15 +47,22 @@ export class Poller {
     const min = opts.minDelayMs ?? POLL_DEFAULTS.minDelayMs
     const max = Math.max(min, opts.maxDelayMs ?? POLL_DEFAULTS.maxDelayMs)
     const deadline = this.clock.now() + opts.timeoutMs
+    const graceEnd = deadline + (opts.transientGraceMs ?? POLL_DEFAULTS.transientGraceMs)
     let delay = min
     let wait = Math.max(min, opts.expectedMs ?? min)
+    let transient: { error: unknown } | undefined
     for (;;) {
       const remaining = deadline - this.clock.now()
-      await this.clock.sleep(Math.max(0, Math.min(this.jittered(wait), remaining)), this.signal)
+      // Past the deadline only to get an answer through throttling: keep the normal pace.
+      const ms = remaining > 0 || transient ? this.jittered(wait) : 0
+      await this.clock.sleep(remaining > 0 ? Math.min(ms, remaining) : ms, this.signal)
       if (this.cancelled) return { status: 'cancelled' }
-      const value = await this.attempt(check)
-      if (value !== undefined) return { status: 'done', value }
-      if (this.clock.now() >= deadline) return { status: 'timeout' }
+      const outcome = await this.attempt(check)
+      if (outcome.value !== undefined) return { status: 'done', value: outcome.value }
+      transient = outcome.transient
+      const now = this.clock.now()
+      if (now >= deadline && !transient) return { status: 'timeout' }
+      if (now >= graceEnd && transient) throw transient.error
       wait = delay
       delay = Math.min(max, delay * POLL_DEFAULTS.growth)
     }
@@ -71,11 +88,13 @@ export class Poller {
     await this.clock.sleep(ms, this.signal)
   }
 
-  private async attempt<T>(check: () => Promise<T | undefined>): Promise<T | undefined> {
+  private async attempt<T>(
+    check: () => Promise<T | undefined>
+  ): Promise<{ value?: T; transient?: { error: unknown } }> {
     try {
-      return await check()
+      return { value: await check() }
     } catch (err) {
-      if (isTransient(err)) return undefined
+      if (isTransient(err)) return { transient: { error: err } }
       throw err
     }
   }

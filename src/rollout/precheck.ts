@@ -27,7 +27,10 @@ export async function precheck(
     for (const h of candidates) {
       const status = ping.get(h.instanceId)
       if (status !== 'Online') {
-        failed.set(h, status ? `SSM agent is ${status}` : 'not a managed instance in SSM (no agent ping)')
+        failed.set(
+          h,
+          status ? `SSM agent is ${status}` : 'not a managed instance in SSM (no agent ping)'
+        )
       }
     }
     return failed

@@ -4,14 +4,26 @@
 import type { Settings } from '../settings.js'
 import { resolveAmount } from '../settings.js'
 import { discoverFleet } from '../fleet/discover.js'
-import { batchSizeAt, capacityAllowance, planBatches } from '../plan.js'
+import {
+  batchSizeAt,
+  capacityAllowance,
+  pickBatch,
+  planBatches,
+  type GroupCapacity
+} from '../plan.js'
 import { errorMessage } from '../aws/errors.js'
 import { formatDuration } from '../report/format.js'
 import type { RolloutContext } from './context.js'
 import { HostBook } from './host-book.js'
 import { Poller } from './poll.js'
 import { precheck } from './precheck.js'
-import { isInService, snapshot, unhealthyReason } from './load-balancer.js'
+import {
+  isInService,
+  registrationStates,
+  snapshot,
+  unhealthyReason,
+  type HealthSnapshot
+} from './load-balancer.js'
 import { runBatch, type Cycle } from './batch-cycle.js'
 import { deploySpec } from './command-spec.js'
 import { verifyHealth } from './health-check.js'
@@ -22,6 +34,7 @@ import type { HostRecord, RolloutDeps, RolloutOutcome, RunResult } from './types
 const API_PATIENCE_MS = 5 * 60_000
 /** The final version check reads each deployed host for at most this long. */
 const FINAL_CHECK_MS = 60_000
+const CANCELLED = 'cancelled (SIGINT/SIGTERM)'
 
 export async function rollout(settings: Settings, deps: RolloutDeps): Promise<RolloutOutcome> {
   const { clock, log } = deps
@@ -29,7 +42,10 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
   const poller = new Poller(clock, deps.random, deps.signal)
 
   const fleet = await log.group('Discover the fleet', async () => {
-    const f = await poller.retry(() => discoverFleet(deps.lb, settings.targetGroups), API_PATIENCE_MS)
+    const f = await poller.retry(
+      () => discoverFleet(deps.lb, settings.targetGroups),
+      API_PATIENCE_MS
+    )
     for (const g of f.groups) {
       log.info(
         `${g.name}: health check ${g.healthCheckPath ?? '/'} on ${g.healthCheckPort}, deregistration delay ${g.deregistrationDelaySeconds}s`
@@ -77,6 +93,8 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
 
   // Pre-check: a host that fails is skipped and left exactly as it was.
   const sick = await log.group('Pre-check', () => precheck(ctx, book.records, fleet.health))
+  // A reading cut short by the cancel says nothing about the host: nothing was changed yet.
+  if (poller.cancelled) return outcome('cancelled', CANCELLED)
   for (const [h, reason] of sick) {
     book.finish(h, 'skipped', { step: 'precheck', reason })
     log.warning(`${h.instanceId} skipped: ${reason}`)
@@ -90,16 +108,23 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
 
   // Plan.
   const eligible = book.inState('pending')
-  const inService = eligible.filter((h) => isInService(h, fleet.health)).length
+  // Capacity is what the load balancer serves from: a skipped host it calls healthy counts.
+  const inService = book.records.filter((h) => isInService(h, fleet.health)).length
   const plan = planBatches(
     settings.batchSize,
     eligible.map((h) => h.instanceId),
     fleetSize,
     settings.minHealthyPercent,
-    inService
+    inService,
+    groupCapacities(ctx, fleet.health)
   )
   ctx.minInService = plan.minInService
-  plan.batches.forEach((ids, i) => book.update(ids.map((id) => book.get(id)), { batch: i + 1, step: 'plan' }))
+  plan.batches.forEach((ids, i) =>
+    book.update(
+      ids.map((id) => book.get(id)),
+      { batch: i + 1, step: 'plan' }
+    )
+  )
   await log.group('Plan', async () => {
     log.info(
       `${fleetSize} host(s), ${sick.size} skipped, ${plan.batches.length} batch(es); at least ${plan.minInService} stay in service`
@@ -126,12 +151,15 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
         stopReason = `${book.count('failed')} host(s) failed, more than max-failures (${maxFailures})`
         break
       }
-      const batch = await log.group(`Batch ${number}: capacity`, () => takeBatch(ctx, remaining, number))
+      const batch = await log.group(`Batch ${number}: capacity`, () =>
+        takeBatch(ctx, remaining, number)
+      )
       if (typeof batch === 'string') {
         stopReason = batch
         break
       }
       if (batch.length === 0) continue
+      if (poller.cancelled) break // the cancel came while the capacity was read: start nothing
       await log.group(`Batch ${number}: ${batch.map((h) => h.instanceId).join(', ')}`, () =>
         runBatch(ctx, batch, number, cycle)
       )
@@ -154,7 +182,7 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
     }
   }
 
-  if (poller.cancelled) return outcome('cancelled', 'cancelled (SIGINT/SIGTERM)')
+  if (poller.cancelled) return outcome('cancelled', CANCELLED)
   if (stopReason) return outcome('failed', stopReason)
   if (book.count('failed') > 0) {
     log.warning(`${book.count('failed')} host(s) failed, within max-failures (${maxFailures})`)
@@ -164,8 +192,8 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
 
 /**
  * The next batch under the capacity guard: as big as batch-size asks, never so big that fewer than
- * min-healthy-percent of the fleet stay healthy and in service. Waits up to health-timeout for
- * capacity to recover; a string is the reason to stop.
+ * min-healthy-percent of the fleet, or of any one target group, stay healthy and in service.
+ * Waits up to health-timeout for capacity to recover; a string is the reason to stop.
  */
 async function takeBatch(
   ctx: RolloutContext,
@@ -175,27 +203,50 @@ async function takeBatch(
   const { settings, book, deps } = ctx
   const read = async () => {
     const snap = await snapshot(ctx)
-    const inService = book.records.filter(
-      (h) => (h.state === 'pending' || h.state === 'deployed') && !h.outOfService && isInService(h, snap)
-    )
+    // Every host the load balancer serves from counts, skipped ones included (they are part of the
+    // fleet the minimum is computed from); hosts this run took out count only once healthy again.
+    const inService = book.records.filter((h) => !h.outOfService && isInService(h, snap))
     ctx.capacity.push({ at: deps.clock.now(), inService: inService.length })
-    return { snap, inService, allowance: capacityAllowance(inService.length, ctx.minInService) }
+    return {
+      snap,
+      inService,
+      allowance: capacityAllowance(inService.length, ctx.minInService),
+      groups: groupCapacities(ctx, snap)
+    }
   }
+  type View = Awaited<ReturnType<typeof read>>
+  /** The batch this view allows, or why it allows none. */
+  const choose = (v: View): { ids: string[]; why?: string } => {
+    const candidates = remaining.filter((h) => isInService(h, v.snap)).map((h) => h.instanceId)
+    if (candidates.length === 0) return { ids: [] } // all fell sick: skipped below
+    if (v.allowance < 1) {
+      return {
+        ids: [],
+        why: `${v.inService.length} of ${ctx.fleetSize} host(s) in service, ${ctx.minInService} must stay in service (min-healthy-percent ${settings.minHealthyPercent})`
+      }
+    }
+    const size = Math.min(batchSizeAt(settings.batchSize, number - 1, ctx.fleetSize), v.allowance)
+    const pick = pickBatch(candidates, size, v.groups, settings.minHealthyPercent)
+    return pick.picked.length > 0 ? { ids: pick.picked } : { ids: [], why: pick.blocked }
+  }
+
   let view = await ctx.poller.retry(read, ctx.apiPatienceMs)
-  if (view.allowance < 1) {
+  let choice = choose(view)
+  if (choice.why) {
     deps.log.warning(
-      `${view.inService.length} host(s) in service, ${ctx.minInService} must stay in service: waiting up to ${formatDuration(settings.healthTimeoutMs)} for capacity to recover`
+      `${choice.why}: waiting up to ${formatDuration(settings.healthTimeoutMs)} for capacity to recover`
     )
     const waited = await ctx.poller.until(
       async () => {
         view = await read()
-        return view.allowance >= 1 ? view : undefined
+        choice = choose(view)
+        return choice.why ? undefined : view
       },
       { timeoutMs: settings.healthTimeoutMs, expectedMs: 5000, maxDelayMs: 10_000 }
     )
     if (waited.status === 'cancelled') return []
     if (waited.status === 'timeout') {
-      return `capacity guard: ${view.inService.length} of ${ctx.fleetSize} host(s) in service, ${ctx.minInService} must stay in service (min-healthy-percent ${settings.minHealthyPercent}); none recovered within health-timeout ${formatDuration(settings.healthTimeoutMs)}`
+      return `capacity guard: ${choice.why}; none recovered within health-timeout ${formatDuration(settings.healthTimeoutMs)}`
     }
   }
   // A host that fell sick since the pre-check is not taken out: it is skipped, as the pre-check would have.
@@ -209,21 +260,44 @@ async function takeBatch(
       deps.log.warning(`${h.instanceId} skipped: ${h.reason}`)
     }
   }
-  const ready = remaining.filter((h) => h.state === 'pending')
-  const size = Math.min(batchSizeAt(settings.batchSize, number - 1, ctx.fleetSize), view.allowance)
-  return ready.slice(0, size)
+  return choice.ids.map((id) => book.get(id))
+}
+
+/** Per target group: its hosts, and how many of them it serves from now (hosts this run took out excluded). */
+function groupCapacities(ctx: RolloutContext, snap: HealthSnapshot): GroupCapacity[] {
+  return ctx.groups.map((g) => {
+    const members = ctx.book.records.filter((h) =>
+      h.registrations.some((r) => r.targetGroupArn === g.arn)
+    )
+    const serving = members.filter(
+      (h) =>
+        !h.outOfService &&
+        registrationStates(h, snap).every(
+          (t, i) => h.registrations[i]!.targetGroupArn !== g.arn || t.state === 'healthy'
+        )
+    )
+    return { name: g.name, members: members.map((h) => h.instanceId), inService: serving.length }
+  })
 }
 
 /** Every deployed host must still report expected-version at the end. */
 async function finalCheck(ctx: RolloutContext, expectedVersion: string): Promise<void> {
   const deployed = ctx.book.inState('deployed')
   if (deployed.length === 0) return
-  const { verdicts } = await verifyHealth(ctx, deployed, expectedVersion, Math.min(FINAL_CHECK_MS, ctx.settings.healthTimeoutMs))
+  const { verdicts } = await verifyHealth(
+    ctx,
+    deployed,
+    expectedVersion,
+    Math.min(FINAL_CHECK_MS, ctx.settings.healthTimeoutMs)
+  )
   for (const h of deployed) {
     const v = verdicts.get(h.instanceId)
     if (v?.ok) continue
     // It is in service and answering; taking it out now would cut capacity outside the guard.
-    ctx.book.fail(h, 'final-check', `${v?.reason ?? 'no reading'}; left in service`)
+    // The report shows what the host reports now, not what it reported after its deploy.
+    ctx.book.fail(h, 'final-check', `${v?.reason ?? 'no reading'}; left in service`, {
+      version: v?.version
+    })
     ctx.deps.log.error(`${h.instanceId} failed the final check: ${h.reason}`)
   }
 }

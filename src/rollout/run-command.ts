@@ -3,6 +3,7 @@
 
 import type { RolloutContext } from './context.js'
 import type { CommandSpec, Invocation } from './ports.js'
+import { errorName } from '../aws/errors.js'
 
 const TERMINAL = new Set([
   'Success',
@@ -15,6 +16,9 @@ const TERMINAL = new Set([
   'AccessDenied',
   'Terminated'
 ])
+
+/** What SSM answers for a command or invocation it has not finished recording yet. */
+const NOT_YET = new Set(['InvocationDoesNotExist'])
 
 export const isTerminal = (status: string): boolean => TERMINAL.has(status)
 
@@ -48,16 +52,23 @@ export async function runOnHosts(
   const { runner } = ctx.deps
   const sent = await ctx.poller.retry(() => runner.send(instanceIds, spec), ctx.apiPatienceMs)
   for (const s of sent) {
-    for (const id of s.instanceIds) results.set(id, { instanceId: id, commandId: s.commandId, status: 'Pending' })
+    for (const id of s.instanceIds)
+      results.set(id, { instanceId: id, commandId: s.commandId, status: 'Pending' })
     opts.onSent?.(s.commandId, s.instanceIds)
   }
-  const unfinished = () => sent.filter((s) => s.instanceIds.some((id) => !isTerminal(results.get(id)!.status)))
+  const unfinished = () =>
+    sent.filter((s) => s.instanceIds.some((id) => !isTerminal(results.get(id)!.status)))
 
   const waited = await ctx.poller.until(
     async () => {
       for (const s of unfinished()) {
-        // Right after SendCommand the list can be empty (eventual consistency): those stay Pending.
-        for (const inv of await runner.invocations(s.commandId)) record(results, s.commandId, inv)
+        // Right after SendCommand the list can be empty or the invocation unknown (eventual
+        // consistency): those stay Pending until the next poll.
+        const invocations = await runner.invocations(s.commandId).catch((err: unknown) => {
+          if (NOT_YET.has(errorName(err))) return []
+          throw err
+        })
+        for (const inv of invocations) record(results, s.commandId, inv)
       }
       return unfinished().length === 0 ? true : undefined
     },
@@ -68,7 +79,9 @@ export async function runOnHosts(
     for (const s of unfinished()) {
       const running = s.instanceIds.filter((id) => !isTerminal(results.get(id)!.status))
       if (opts.cancelOnTimeout) {
-        await ctx.poller.retry(() => runner.cancel(s.commandId, running), ctx.apiPatienceMs).catch(() => undefined)
+        await ctx.poller
+          .retry(() => runner.cancel(s.commandId, running), ctx.apiPatienceMs)
+          .catch(() => undefined)
       }
       for (const id of running) {
         const r = results.get(id)!

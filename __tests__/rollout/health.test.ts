@@ -1,0 +1,218 @@
+import { describe, it, expect } from '@jest/globals'
+import {
+  FakeWorld,
+  MIN,
+  byHost,
+  counts,
+  ids,
+  settingsFor,
+  type FakeHost
+} from '../support/fake-ports.js'
+
+/** Three hosts; i-1's deploy leaves it looking like `then`. */
+function worldWhereDeployLeaves(then: Partial<Pick<FakeHost, 'version' | 'http' | 'lbCheck'>>) {
+  return new FakeWorld({
+    groups: [{ name: 'tg-a', healthCheckPath: '/_status', targets: ['i-1', 'i-2', 'i-3'] }],
+    hosts: { 'i-1': { deploy: { then } } }
+  })
+}
+
+describe('health after the deploy', () => {
+  it('fails a host that never answers 2xx at verify, after health-timeout, and leaves it out', async () => {
+    const world = worldWhereDeployLeaves({ version: 'v2', http: 503 })
+    const out = await world.run(settingsFor({ healthTimeoutMs: 3 * MIN }))
+
+    expect(out.result).toBe('failed')
+    const h = byHost(out)['i-1']!
+    expect(h).toMatchObject({ state: 'failed', step: 'verify' })
+    expect(h.reason).toBe('http://127.0.0.1:80/_status answered HTTP 503 (health-timeout 3m)')
+    // It kept reading until the timeout, then gave up.
+    const probes = world.ok().filter((c) => c === 'send health i-1')
+    expect(probes.length).toBeGreaterThan(3)
+    const t = (i: number) => world.callTimes[i]!
+    const firstProbe = world.calls.indexOf('send health i-1')
+    const lastProbe = world.calls.lastIndexOf('send health i-1')
+    expect(t(lastProbe) - t(firstProbe)).toBeGreaterThanOrEqual(2 * MIN)
+    // Never registered again.
+    expect(world.callsFor('i-1').some((c) => c.startsWith('register'))).toBe(false)
+    expect(world.lbState('tg-a', 'i-1')).toBe('absent')
+    expect(out.hosts[0]!.outOfService).toBe(true)
+  })
+
+  it('waits for a host that becomes healthy within health-timeout', async () => {
+    const world = worldWhereDeployLeaves({ version: 'v2', http: 503 })
+    world.when(
+      (c) => c === 'send health i-1' && world.clock.now() > world.callTimes[0]! + 3 * MIN,
+      () => (world.host('i-1').http = 200)
+    )
+    const out = await world.run(settingsFor({ expectedVersion: 'v2' }))
+    expect(out.result).toBe('success')
+    expect(counts(out).deployed).toBe(3)
+  })
+
+  it('fails a host reporting the wrong version at verify, naming both versions', async () => {
+    const world = worldWhereDeployLeaves({ version: 'v1.9' })
+    const out = await world.run(settingsFor({ expectedVersion: 'v2', healthTimeoutMs: 1 * MIN }))
+
+    expect(out.result).toBe('failed')
+    expect(byHost(out)['i-1']).toMatchObject({ state: 'failed', step: 'verify' })
+    expect(byHost(out)['i-1']!.reason).toBe('reports version v1.9, expected v2 (health-timeout 1m)')
+    expect(out.hosts[0]!.version).toBe('v1.9')
+    expect(world.lbState('tg-a', 'i-1')).toBe('absent')
+  })
+
+  it('fails a host the load balancer never calls healthy at restore, and takes it out again', async () => {
+    const world = worldWhereDeployLeaves({ version: 'v2', lbCheck: 'fail' })
+    const out = await world.run(settingsFor({ expectedVersion: 'v2', healthTimeoutMs: 2 * MIN }))
+
+    expect(out.result).toBe('failed')
+    expect(byHost(out)['i-1']).toMatchObject({ state: 'failed', step: 'restore' })
+    expect(byHost(out)['i-1']!.reason).toMatch(
+      /load balancer still reports unhealthy .*after health-timeout 2m; taken out again/
+    )
+    expect(world.callsFor('i-1').filter((c) => /^(de)?register/.test(c))).toEqual([
+      'deregister tg-a i-1:80',
+      'register tg-a i-1:80',
+      'deregister tg-a i-1:80'
+    ])
+    expect(world.lbState('tg-a', 'i-1')).toBe('draining')
+    expect(out.hosts[0]!.outOfService).toBe(true)
+    // The rest were not reached.
+    expect(counts(out)).toMatchObject({ failed: 1, pending: 2 })
+  })
+
+  it('counts a host out of service while the load balancer still reports it initial', async () => {
+    const world = new FakeWorld({
+      groups: [{ name: 'tg-a', intervalSeconds: 30, healthyThreshold: 5, targets: ['i-1', 'i-2'] }]
+    })
+    const out = await world.run(settingsFor())
+    expect(out.result).toBe('success')
+    // Batch 2 is not deregistered before batch 1 is healthy (2.5 min after its register).
+    const t = (call: string) => world.callTimes[world.calls.indexOf(call)]!
+    expect(t('deregister tg-a i-2:80') - t('register tg-a i-1:80')).toBeGreaterThanOrEqual(150_000)
+  })
+})
+
+describe('final check', () => {
+  it('fails a deployed host that no longer reports expected-version at the end', async () => {
+    const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ['i-1', 'i-2', 'i-3'] }] })
+    // Someone reverts i-1 while i-3 deploys.
+    world.when('send deploy i-3', () => (world.host('i-1').version = 'v1'))
+    const out = await world.run(settingsFor({ expectedVersion: 'v2' }))
+
+    expect(out.result).toBe('failed')
+    expect(byHost(out)).toMatchObject({
+      'i-1': { state: 'failed', step: 'final-check' },
+      'i-2': { state: 'deployed', step: 'done' },
+      'i-3': { state: 'deployed', step: 'done' }
+    })
+    expect(byHost(out)['i-1']!.reason).toMatch(/reports version v1, expected v2/)
+    expect(out.hosts[0]!.version).toBe('v1')
+    // The final check reads every deployed host after the last batch.
+    const last = world.ok().lastIndexOf('register tg-a i-3:80')
+    expect(world.ok().slice(last)).toContain('send health i-1,i-2,i-3')
+  })
+
+  it('tolerates a final-check failure within max-failures', async () => {
+    const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ['i-1', 'i-2', 'i-3'] }] })
+    world.when('send deploy i-3', () => (world.host('i-1').version = 'v1'))
+    const out = await world.run(
+      settingsFor({ expectedVersion: 'v2', maxFailures: { kind: 'count', value: 1 } })
+    )
+    expect(out.result).toBe('success')
+    expect(counts(out)).toMatchObject({ deployed: 2, failed: 1 })
+  })
+
+  it('is skipped without expected-version', async () => {
+    const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ['i-1', 'i-2'] }] })
+    const out = await world.run(settingsFor())
+    expect(out.result).toBe('success')
+    expect(world.ok().at(-1)).toMatch(/^describe/)
+  })
+})
+
+describe('where health is read on the host', () => {
+  const groups = [
+    { name: 'tg-a', healthCheckPath: '/_status', targets: ['i-1', 'i-2'] },
+    { name: 'tg-b', healthCheckPath: '/ping', healthCheckPort: '9000', targets: ['i-3:8080'] },
+    { name: 'tg-c', healthCheckPath: '/hc', targets: ['i-4:8443'] }
+  ]
+  const probesOf = (world: FakeWorld) =>
+    world.sends
+      .filter((s) => s.kind === 'health')
+      .slice(0, 3)
+      .map((s) => [s.instanceIds.join(','), `${s.probe!.port} ${s.probe!.path}`])
+      .sort()
+
+  it("defaults to each target group's check; traffic-port is the port the target is registered on", async () => {
+    const world = new FakeWorld({ groups })
+    const out = await world.run(
+      settingsFor({ targetGroups: ['tg-a', 'tg-b', 'tg-c'], minHealthyPercent: 0 })
+    )
+    expect(out.result).toBe('success')
+    // The pre-check: one command per distinct port and path.
+    expect(probesOf(world)).toEqual([
+      ['i-1,i-2', '80 /_status'],
+      ['i-3', '9000 /ping'],
+      ['i-4', '8443 /hc']
+    ])
+  })
+
+  it('health-path and health-port override every group', async () => {
+    const world = new FakeWorld({ groups })
+    await world.run(
+      settingsFor({ targetGroups: ['tg-a', 'tg-b', 'tg-c'], healthPath: '/v', healthPort: 7000 })
+    )
+    expect(world.sends.find((s) => s.kind === 'health')).toMatchObject({
+      instanceIds: ['i-1', 'i-2', 'i-3', 'i-4'],
+      probe: { port: 7000, path: '/v' }
+    })
+  })
+})
+
+describe('a host the load balancer refuses back', () => {
+  const invalidTarget = () =>
+    Object.assign(
+      new Error("The following targets are not in a running state and cannot be registered: 'i-2'"),
+      {
+        name: 'InvalidTargetException',
+        $metadata: { httpStatusCode: 400 }
+      }
+    )
+
+  it('fails only that host of the batch at restore; the others go back in', async () => {
+    const world = new FakeWorld({
+      groups: [
+        { name: 'tg-a', targets: ids(4) },
+        { name: 'tg-b', targets: ['i-2:8080', 'i-3:8080'] }
+      ]
+    })
+    // Autoscaling took i-2 away: tg-b refuses it, after tg-a took it back.
+    world.fail((c) => c.startsWith('register tg-b') && c.includes('i-2:'), Infinity, invalidTarget)
+    const out = await world.run(
+      settingsFor({
+        targetGroups: ['tg-a', 'tg-b'],
+        batchSize: [{ kind: 'count', value: 2 }],
+        minHealthyPercent: 0,
+        maxFailures: { kind: 'count', value: 1 }
+      })
+    )
+
+    expect(out.result).toBe('success')
+    expect(byHost(out)['i-1']).toMatchObject({ state: 'deployed' })
+    expect(byHost(out)['i-2']).toMatchObject({ state: 'failed', step: 'restore' })
+    expect(byHost(out)['i-2']!.reason).toMatch(
+      /^the load balancer refused it back: tg-b: The following targets are not in a running state/
+    )
+    // Out of every group again, tg-a included.
+    expect(world.callsFor('i-2').filter((c) => /^(de)?register/.test(c))).toEqual([
+      'deregister tg-a i-1:80,i-2:80',
+      'deregister tg-b i-2:8080',
+      'register tg-a i-1:80,i-2:80',
+      'deregister tg-a i-2:80',
+      'deregister tg-b i-2:8080'
+    ])
+    expect(world.calls).toContain('register tg-b i-2:8080 !InvalidTargetException')
+    expect(counts(out)).toMatchObject({ deployed: 3, failed: 1 })
+  })
+})

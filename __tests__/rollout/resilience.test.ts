@@ -1,0 +1,188 @@
+import { describe, it, expect } from '@jest/globals'
+import {
+  FakeWorld,
+  MIN,
+  accessDenied,
+  byHost,
+  counts,
+  ids,
+  settingsFor
+} from '../support/fake-ports.js'
+import { ConfigError } from '../../src/rollout/types.js'
+
+describe('51 hosts in one batch', () => {
+  const settings = settingsFor({
+    batchSize: [{ kind: 'percent', value: 100 }],
+    minHealthyPercent: 0,
+    expectedVersion: 'v2'
+  })
+
+  it('gives the runner all 51 at once and follows both command IDs it gets back', async () => {
+    const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ids(51) }] })
+    const out = await world.run(settings)
+
+    expect(out.result).toBe('success')
+    const deploys = world.sends.filter((s) => s.kind === 'deploy')
+    expect(deploys).toHaveLength(1)
+    expect(deploys[0]!.instanceIds).toEqual(ids(51))
+    const [first, second] = deploys[0]!.commandIds as [string, string]
+    expect(deploys[0]!.commandIds).toHaveLength(2)
+    // Each command is listed once per poll, never once per host.
+    expect(world.ok()).toContain(`list ${first}`)
+    expect(world.ok()).toContain(`list ${second}`)
+    expect(world.ok().filter((c) => c.startsWith('output'))).toEqual([])
+    expect(out.hosts.filter((h) => h.commandId === first)).toHaveLength(50)
+    expect(out.hosts.find((h) => h.instanceId === 'i-51')!.commandId).toBe(second)
+    expect(counts(out)).toMatchObject({ deployed: 51, failed: 0 })
+    // One deregister and one register call for the whole batch.
+    expect(world.mutations().filter((c) => /^(de)?register/.test(c))).toHaveLength(2)
+  })
+
+  it('judges a host of the second command on its own', async () => {
+    const world = new FakeWorld({
+      groups: [{ name: 'tg-a', targets: ids(51) }],
+      hosts: { 'i-51': { deploy: { status: 'Failed', exitCode: 7, stderr: 'bad' } } }
+    })
+    const out = await world.run(settings)
+
+    const second = world.sends.find((s) => s.kind === 'deploy')!.commandIds[1]
+    expect(byHost(out)['i-51']).toMatchObject({ state: 'failed', step: 'command' })
+    expect(out.hosts.find((h) => h.instanceId === 'i-51')).toMatchObject({
+      exitCode: 7,
+      commandId: second
+    })
+    expect(world.ok()).toContain(`output ${second} i-51`)
+    expect(counts(out)).toMatchObject({ deployed: 50, failed: 1 })
+    expect(out.result).toBe('failed')
+  })
+})
+
+describe('throttling', () => {
+  it('is retried at every step and never counted as a host failure', async () => {
+    const world = new FakeWorld({
+      groups: [
+        { name: 'tg-a', targets: ['i-1', 'i-2', 'i-3'] },
+        { name: 'tg-b', targets: ['i-1:8080', 'i-3:8080'] }
+      ]
+    })
+    world
+      .fail('resolve', 1)
+      .fail('describe tg-a', 2) // discovery
+      .fail('send health', 1) // pre-check
+      .fail('deregister tg-b', 2)
+      .fail('send deploy', 1)
+      .fail('list deploy', 3)
+      .fail('register tg-b', 2)
+    // The describes that wait for draining and for health, once the run is under way.
+    world.when('deregister tg-a i-1:80', () => world.fail('describe', 4))
+    world.when('register tg-a i-1:80', () => world.fail('describe tg-a', 3))
+    world.when('send deploy i-2', () => world.fail('list health', 2))
+
+    const out = await world.run(
+      settingsFor({ targetGroups: ['tg-a', 'tg-b'], expectedVersion: 'v2' })
+    )
+
+    expect(out.result).toBe('success')
+    expect(counts(out)).toMatchObject({ deployed: 3, failed: 0, skipped: 0 })
+    const throttled = world.calls.filter((c) => c.endsWith('!ThrottlingException'))
+    expect(throttled.length).toBe(1 + 2 + 1 + 2 + 1 + 3 + 2 + 4 + 3 + 2)
+    for (const prefix of ['resolve', 'describe', 'send', 'deregister', 'register', 'list']) {
+      expect(throttled.some((c) => c.startsWith(prefix))).toBe(true)
+    }
+    // Every throttled mutating call went through on a retry, exactly once.
+    expect(world.mutations().filter((c) => c.startsWith('deregister tg-b'))).toEqual([
+      'deregister tg-b i-1:8080',
+      'deregister tg-b i-3:8080'
+    ])
+    expect(world.violations).toEqual([])
+  })
+
+  it.each([
+    ['the drain', 'deregister tg-a i-1:80', /^describe/],
+    ['the deploy command', 'send deploy i-1', /^list deploy/],
+    ['the health check', 'send health i-1', /^(send|list) health/],
+    ['the load balancer after register', 'register tg-a i-1:80', /^describe/]
+  ])(
+    'a throttling burst longer than the timeout of %s is waited out, not a host failure',
+    async (_name, from, what) => {
+      const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ['i-1', 'i-2'] }] })
+      let until = -Infinity
+      world.when(from, () => (until = world.clock.now() + 4 * MIN))
+      world.fail((c) => what.test(c) && world.clock.now() < until, Infinity)
+      const out = await world.run(
+        settingsFor({
+          drainTimeoutMs: 1 * MIN,
+          commandTimeoutMs: 1 * MIN,
+          healthTimeoutMs: 1 * MIN
+        })
+      )
+
+      expect(out.result).toBe('success')
+      expect(counts(out)).toMatchObject({ deployed: 2, failed: 0 })
+      expect(world.calls.filter((c) => c.endsWith('!ThrottlingException')).length).toBeGreaterThan(
+        10
+      )
+    }
+  )
+
+  it('throttling that never ends stops the run as an AWS error; the drained host is reported out', async () => {
+    const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ['i-1', 'i-2'] }] })
+    world.when('deregister tg-a i-1:80', () => world.fail('describe', Infinity))
+    const out = await world.run(settingsFor({ drainTimeoutMs: 2 * MIN }))
+
+    expect(out.result).toBe('failed')
+    expect(out.reason).toBe('stopped by an AWS error: Rate exceeded')
+    expect(byHost(out)['i-1']).toMatchObject({ state: 'failed', step: 'drain' })
+    expect(out.hosts[0]!.outOfService).toBe(true)
+    expect(world.sends.filter((s) => s.kind === 'deploy')).toEqual([])
+    expect(byHost(out)['i-2']).toMatchObject({ state: 'pending' })
+  })
+
+  it('an AWS error that is not transient stops the run, and the host it left out is reported', async () => {
+    const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ['i-1', 'i-2', 'i-3'] }] })
+    world.fail('register tg-a i-1', 1, accessDenied)
+    const out = await world.run(settingsFor())
+
+    expect(out.result).toBe('failed')
+    expect(out.reason).toBe('stopped by an AWS error: not authorized')
+    expect(byHost(out)['i-1']).toMatchObject({ state: 'failed', step: 'restore' })
+    expect(byHost(out)['i-1']!.reason).toMatch(/not authorized/)
+    expect(counts(out)).toMatchObject({ failed: 1, pending: 2 })
+  })
+})
+
+describe('discovery errors through rollout()', () => {
+  it.each<[string, ConstructorParameters<typeof FakeWorld>[0], string[], RegExp]>([
+    [
+      'a target group of type ip',
+      { groups: [{ name: 'tg-ip', targetType: 'ip', targets: ['10.0.0.1'] }] },
+      ['tg-ip'],
+      /"tg-ip" has target type ip/
+    ],
+    [
+      'a target group of type lambda',
+      {
+        groups: [
+          { name: 'tg-a', targets: ['i-1'] },
+          { name: 'tg-fn', targetType: 'lambda', targets: [] }
+        ]
+      },
+      ['tg-a', 'tg-fn'],
+      /"tg-fn" has target type lambda/
+    ],
+    [
+      'an unknown target group',
+      { groups: [{ name: 'tg-a', targets: ['i-1'] }] },
+      ['tg-a', 'tg-nope'],
+      /"tg-nope" not found/
+    ],
+    ['an empty fleet', { groups: [{ name: 'tg-a', targets: [] }] }, ['tg-a'], /no EC2 instance/]
+  ])('%s is a ConfigError before any change', async (_name, spec, targetGroups, message) => {
+    const world = new FakeWorld(spec)
+    const err = await world.run(settingsFor({ targetGroups })).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ConfigError)
+    expect((err as Error).message).toMatch(message)
+    expect(world.mutations()).toEqual([])
+    expect(world.sends).toEqual([])
+  })
+})

@@ -1,0 +1,665 @@
+// A small fake world behind the rollout's ports (LoadBalancer, CommandRunner), on the virtual
+// clock. State is computed from virtual time whenever a port is called, so the fake sets no
+// timers of its own. Every call lands in an ordered log (`world.calls`), e.g.
+//   ['describe tg-a', 'deregister tg-a i-1:80', 'describe tg-a', 'send deploy i-1', 'list deploy-1', ...]
+// Far simpler than the fleet simulator in __tests__/sim: no traffic, no token buckets.
+
+import type { Target, TargetGroup, TargetHealth, TargetState } from '../../src/fleet/types.js'
+import type {
+  CommandOutput,
+  CommandRunner,
+  CommandSpec,
+  Invocation,
+  InvocationStatus,
+  LoadBalancer,
+  PingStatus,
+  SentCommand
+} from '../../src/rollout/ports.js'
+import type { Log, RolloutDeps, RolloutOutcome } from '../../src/rollout/types.js'
+import type { Settings } from '../../src/settings.js'
+import { HEALTH_MARKER, readHealthScript, type HealthTarget } from '../../src/health/script.js'
+import { rollout } from '../../src/rollout/rollout.js'
+import { VirtualClock } from './virtual-clock.js'
+
+export const SEC = 1000
+export const MIN = 60 * SEC
+
+/** What a host does when the deploy command reaches it. */
+export interface DeployBehaviour {
+  /** The invocation's final status (default Success). */
+  status?: InvocationStatus
+  /** Exit code (default 0 for Success, 1 for Failed, -1 when the script never ran). */
+  exitCode?: number
+  /** How long the invocation runs (default 20 s); Infinity: it never ends by itself. */
+  durationMs?: number
+  stdout?: string
+  stderr?: string
+  /** How the host looks once the command ended. A Success defaults to `{ version: release }`. */
+  then?: Partial<Pick<FakeHost, 'version' | 'http' | 'lbCheck'>>
+}
+
+export interface FakeHost {
+  /** What its health endpoint reports in the JSON body. */
+  version: string
+  /** The HTTP status its health endpoint answers (0: nothing listens). */
+  http: number
+  /** The load balancer's health checks: 'auto' passes when `http` is 2xx. */
+  lbCheck: 'auto' | 'pass' | 'fail'
+  ping: PingStatus
+  deploy: DeployBehaviour
+}
+
+export interface GroupSpec {
+  name: string
+  targetType?: string
+  healthCheckPath?: string
+  healthCheckPort?: string
+  intervalSeconds?: number
+  healthyThreshold?: number
+  deregistrationDelaySeconds?: number
+  /** Registered targets: 'i-1' (port 80), 'i-1:8080', or with a fixed state for discovery tests. */
+  targets: Array<string | { id: string; port?: number; state: TargetState }>
+}
+
+export interface WorldSpec {
+  groups: GroupSpec[]
+  /** Per-host overrides; hosts named only in groups get the defaults. */
+  hosts?: Record<string, Partial<FakeHost>>
+  /** The version a successful deploy installs (default 'v2'); every host starts on 'v1'. */
+  release?: string
+  /** SendCommand's limit: the fake splits like the SSM adapter (default 50). */
+  maxPerCommand?: number
+  /** How long after SendCommand the invocations start to be listed (default 0). */
+  listDelayMs?: number
+}
+
+interface Registration {
+  instanceId: string
+  port: number
+  phase: 'registered' | 'draining'
+  since: number
+  /** Registered before the run and healthy-looking at once (no `initial` period). */
+  seeded: boolean
+  /** A state fixed by the test (discovery of draining/unused targets), until the next change. */
+  fixed?: TargetState
+}
+
+interface FakeGroup {
+  info: TargetGroup
+  regs: Registration[]
+}
+
+interface FakeInvocation {
+  instanceId: string
+  endsAt: number
+  status: InvocationStatus
+  exitCode: number
+  stdout: string
+  stderr: string
+  then?: DeployBehaviour['then']
+  ended: boolean
+}
+
+interface FakeCommand {
+  id: string
+  kind: 'deploy' | 'health'
+  sentAt: number
+  invocations: FakeInvocation[]
+}
+
+type Matcher = string | RegExp | ((call: string) => boolean)
+
+const matches = (m: Matcher, call: string): boolean =>
+  typeof m === 'string' ? call.startsWith(m) : m instanceof RegExp ? m.test(call) : m(call)
+
+/** An error shaped like the SDK's ThrottlingException ("Rate exceeded"). */
+export function throttling(): Error {
+  return Object.assign(new Error('Rate exceeded'), {
+    name: 'ThrottlingException',
+    $metadata: { httpStatusCode: 400 }
+  })
+}
+
+/** A non-transient AWS error. */
+export function accessDenied(): Error {
+  return Object.assign(new Error('not authorized'), {
+    name: 'AccessDeniedException',
+    $metadata: { httpStatusCode: 400 }
+  })
+}
+
+const DEFAULT_DEPLOY_MS = 20 * SEC
+const HEALTH_PROBE_MS = 2 * SEC
+
+export class FakeWorld implements LoadBalancer, CommandRunner {
+  readonly clock = new VirtualClock()
+  /** Every port call in order; a call that threw ends with ` !<error name>`. */
+  readonly calls: string[] = []
+  /** Virtual time of each call, same index as `calls`. */
+  readonly callTimes: number[] = []
+  /** Broken invariants seen by the fake itself (a deploy reaching a registered host, ...). */
+  readonly violations: string[] = []
+  /** Everything the rollout logged, as 'info: ...', 'warning: ...', 'error: ...'. */
+  readonly logLines: string[] = []
+  readonly release: string
+  readonly hosts = new Map<string, FakeHost>()
+  readonly groups: FakeGroup[] = []
+  readonly commands = new Map<string, FakeCommand>()
+  /** Every send: which kind, which hosts, which command IDs came back, what a health check reads. */
+  readonly sends: Array<{
+    kind: 'deploy' | 'health'
+    instanceIds: string[]
+    commandIds: string[]
+    probe?: HealthTarget
+    spec: CommandSpec
+  }> = []
+
+  private readonly maxPerCommand: number
+  private readonly listDelayMs: number
+  private readonly faults: Array<{ match: Matcher; times: number; error: () => unknown }> = []
+  private readonly hooks: Array<{ match: Matcher; fn: (call: string) => void; once: boolean }> = []
+  private nextCommand = 1
+  /** The instances registered (not draining or unused) in an instance group at the start. */
+  private readonly initialFleet = new Set<string>()
+
+  constructor(spec: WorldSpec) {
+    this.release = spec.release ?? 'v2'
+    this.maxPerCommand = spec.maxPerCommand ?? 50
+    this.listDelayMs = spec.listDelayMs ?? 0
+    for (const g of spec.groups) {
+      const regs: Registration[] = g.targets.map((t) => {
+        const [id, port] = typeof t === 'string' ? t.split(':') : [t.id, String(t.port ?? 80)]
+        this.ensureHost(id!)
+        return {
+          instanceId: id!,
+          port: Number(port ?? 80),
+          phase: 'registered',
+          since: this.clock.now(),
+          seeded: true,
+          fixed: typeof t === 'string' ? undefined : t.state
+        }
+      })
+      this.groups.push({
+        info: {
+          arn: `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${g.name}/0123456789abcdef`,
+          name: g.name,
+          targetType: g.targetType ?? 'instance',
+          healthCheckPath: g.healthCheckPath ?? '/health',
+          healthCheckPort: g.healthCheckPort ?? 'traffic-port',
+          healthCheckIntervalSeconds: g.intervalSeconds ?? 5,
+          healthyThresholdCount: g.healthyThreshold ?? 2,
+          deregistrationDelaySeconds: g.deregistrationDelaySeconds ?? 30
+        },
+        regs
+      })
+    }
+    for (const [id, patch] of Object.entries(spec.hosts ?? {}))
+      Object.assign(this.ensureHost(id), patch)
+    for (const g of this.groups) {
+      if (g.info.targetType !== 'instance') continue
+      for (const r of g.regs)
+        if (r.fixed !== 'draining' && r.fixed !== 'unused') this.initialFleet.add(r.instanceId)
+    }
+  }
+
+  // ---- scripting -------------------------------------------------------------------------
+
+  host(id: string): FakeHost {
+    const h = this.hosts.get(id)
+    if (!h) throw new Error(`fake: unknown host ${id}`)
+    return h
+  }
+
+  group(name: string): TargetGroup {
+    return this.fakeGroup(name).info
+  }
+
+  /** The next `times` calls matching throw `error` (a ThrottlingException by default). */
+  fail(match: Matcher, times = 1, error: () => unknown = throttling): this {
+    this.faults.push({ match, times, error })
+    return this
+  }
+
+  /** Runs fn when a matching call arrives, before it takes effect. */
+  when(match: Matcher, fn: (call: string) => void, once = true): this {
+    this.hooks.push({ match, fn, once })
+    return this
+  }
+
+  /** The load balancer's state of one registration now; 'absent' once it is gone. */
+  lbState(groupName: string, instanceId: string, port = 80): TargetState | 'absent' {
+    const g = this.fakeGroup(groupName)
+    const reg = g.regs.find((r) => r.instanceId === instanceId && r.port === port)
+    return (reg && this.stateOf(g, reg)) ?? 'absent'
+  }
+
+  /** Calls that change or run something: register, deregister, the deploy command, cancel. */
+  mutations(): string[] {
+    return this.ok().filter((c) => /^(register|deregister|send deploy|cancel) /.test(c))
+  }
+
+  /** The calls that went through (not the ones a fault made throw). */
+  ok(): string[] {
+    return this.calls.filter((c) => !c.includes(' !'))
+  }
+
+  /** The successful calls that mention this instance, in order. */
+  callsFor(instanceId: string): string[] {
+    const word = new RegExp(`[ ,]${instanceId}(?=[:, ]|$)`)
+    return this.ok().filter((c) => word.test(c))
+  }
+
+  deps(extra: Partial<RolloutDeps> = {}): RolloutDeps {
+    const log: Log = {
+      info: (m) => void this.logLines.push(`info: ${m}`),
+      warning: (m) => void this.logLines.push(`warning: ${m}`),
+      error: (m) => void this.logLines.push(`error: ${m}`),
+      group: (_name, fn) => fn()
+    }
+    return { lb: this, runner: this, clock: this.clock, log, random: () => 0.5, ...extra }
+  }
+
+  /**
+   * Runs a whole rollout on virtual time, then checks what must hold after any run: it rejects
+   * when a deploy reached a registered or draining host, or when the report and the load
+   * balancer disagree about a host.
+   */
+  async run(settings: Settings, extra: Partial<RolloutDeps> = {}): Promise<RolloutOutcome> {
+    const outcome = await this.clock.run(() => rollout(settings, this.deps(extra)))
+    const broken = [...this.violations, ...this.reportVersusWorld(outcome)]
+    if (broken.length > 0) throw new Error(`invariants broken:\n${broken.join('\n')}`)
+    return outcome
+  }
+
+  /** Where the report and the load balancer disagree (SPEC invariants 1 and 3). */
+  reportVersusWorld(outcome: RolloutOutcome): string[] {
+    const problems: string[] = []
+    const seen = new Set<string>()
+    for (const h of outcome.hosts) {
+      if (seen.has(h.instanceId)) problems.push(`${h.instanceId} is in the report twice`)
+      seen.add(h.instanceId)
+      const states = h.registrations.map((r) => {
+        const g = this.byArn(r.targetGroupArn)
+        return `${g.info.name}:${r.port}=${this.lbState(g.info.name, h.instanceId, r.port)}`
+      })
+      const registered = states.every((s) => !/=(absent|draining)$/.test(s))
+      const gone = states.every((s) => /=(absent|draining)$/.test(s))
+      const say = (what: string) =>
+        problems.push(`${h.instanceId} (${h.state} at ${h.step}) ${what}: ${states.join(' ')}`)
+      if (h.state === 'deployed' && !states.every((s) => s.endsWith('=healthy'))) {
+        say('is deployed but not healthy in every group')
+      }
+      if (h.outOfService && !gone) say('is reported out of service but still registered')
+      if (!h.outOfService && !registered) say('is out of the load balancer but not reported so')
+    }
+    for (const id of this.initialFleet) {
+      if (!seen.has(id)) problems.push(`${id} is missing from the report`)
+    }
+    return problems
+  }
+
+  // ---- LoadBalancer ------------------------------------------------------------------------
+
+  async resolveTargetGroups(refs: string[]): Promise<TargetGroup[]> {
+    this.call(`resolve ${refs.join(',')}`)
+    // Like a careless adapter: unknown names are silently left out.
+    const found = this.groups.filter((g) => refs.includes(g.info.name) || refs.includes(g.info.arn))
+    return found.map((g) => ({ ...g.info }))
+  }
+
+  async describeTargets(group: TargetGroup): Promise<TargetHealth[]> {
+    const g = this.byArn(group.arn)
+    this.call(`describe ${g.info.name}`)
+    const out: TargetHealth[] = []
+    for (const reg of g.regs) {
+      const state = this.stateOf(g, reg)
+      if (state) out.push({ instanceId: reg.instanceId, port: reg.port, state, ...reasonOf(state) })
+    }
+    return out
+  }
+
+  async deregister(targetGroupArn: string, targets: Target[]): Promise<void> {
+    const g = this.byArn(targetGroupArn)
+    this.call(`deregister ${g.info.name} ${targetList(targets)}`)
+    for (const t of targets) {
+      const reg = g.regs.find((r) => r.instanceId === t.instanceId && r.port === t.port)
+      if (!reg || reg.phase === 'draining') continue // deregistering an unregistered target succeeds
+      Object.assign(reg, {
+        phase: 'draining',
+        since: this.clock.now(),
+        seeded: false,
+        fixed: undefined
+      })
+    }
+  }
+
+  async register(targetGroupArn: string, targets: Target[]): Promise<void> {
+    const g = this.byArn(targetGroupArn)
+    this.call(`register ${g.info.name} ${targetList(targets)}`)
+    for (const t of targets) {
+      const fresh = {
+        phase: 'registered' as const,
+        since: this.clock.now(),
+        seeded: false,
+        fixed: undefined
+      }
+      const reg = g.regs.find((r) => r.instanceId === t.instanceId && r.port === t.port)
+      if (reg) Object.assign(reg, fresh)
+      else g.regs.push({ instanceId: t.instanceId, port: t.port, ...fresh })
+    }
+  }
+
+  // ---- CommandRunner -----------------------------------------------------------------------
+
+  async send(instanceIds: string[], spec: CommandSpec): Promise<SentCommand[]> {
+    const script = spec.parameters.commands?.[0] ?? ''
+    const probe = readHealthScript(script)
+    const kind = probe ? 'health' : 'deploy'
+    this.call(`send ${kind} ${instanceIds.join(',')}`)
+    const now = this.clock.now()
+    if (kind === 'deploy') {
+      for (const id of instanceIds) {
+        for (const g of this.groups) {
+          for (const reg of g.regs.filter((r) => r.instanceId === id)) {
+            const state = this.stateOf(g, reg)
+            if (state && state !== 'unused') {
+              this.violations.push(`deploy sent to ${id} while ${state} in ${g.info.name}`)
+            }
+          }
+        }
+      }
+    }
+    const sent: SentCommand[] = []
+    for (let i = 0; i < instanceIds.length; i += this.maxPerCommand) {
+      const ids = instanceIds.slice(i, i + this.maxPerCommand)
+      const id = `${kind}-${this.nextCommand++}`
+      const invocations = ids.map((instanceId) =>
+        kind === 'deploy'
+          ? this.deployInvocation(instanceId, now)
+          : this.probeInvocation(instanceId, now)
+      )
+      this.commands.set(id, { id, kind, sentAt: now, invocations })
+      sent.push({ commandId: id, instanceIds: ids })
+    }
+    this.sends.push({
+      kind,
+      instanceIds: [...instanceIds],
+      commandIds: sent.map((s) => s.commandId),
+      probe,
+      spec
+    })
+    return sent
+  }
+
+  async invocations(commandId: string): Promise<Invocation[]> {
+    this.call(`list ${commandId}`)
+    const cmd = this.command(commandId)
+    if (this.clock.now() < cmd.sentAt + this.listDelayMs) return []
+    return cmd.invocations.map((inv) =>
+      inv.ended
+        ? {
+            instanceId: inv.instanceId,
+            status: inv.status,
+            statusDetails: inv.status,
+            responseCode: inv.exitCode,
+            output: inv.stdout.slice(0, 2500)
+          }
+        : {
+            instanceId: inv.instanceId,
+            status: 'InProgress',
+            statusDetails: 'InProgress',
+            responseCode: -1,
+            output: ''
+          }
+    )
+  }
+
+  async output(commandId: string, instanceId: string): Promise<CommandOutput> {
+    this.call(`output ${commandId} ${instanceId}`)
+    const inv = this.invocation(commandId, instanceId)
+    return inv.ended ? { stdout: inv.stdout, stderr: inv.stderr } : { stdout: '', stderr: '' }
+  }
+
+  async cancel(commandId: string, instanceIds: string[]): Promise<void> {
+    this.call(`cancel ${commandId} ${instanceIds.join(',')}`)
+    for (const id of instanceIds) {
+      const inv = this.invocation(commandId, id)
+      if (inv.ended) continue
+      Object.assign(inv, {
+        ended: true,
+        endsAt: this.clock.now(),
+        status: 'Cancelled',
+        exitCode: -1,
+        then: undefined
+      })
+    }
+  }
+
+  async pingStatus(instanceIds: string[]): Promise<Map<string, PingStatus>> {
+    this.call(`ping ${instanceIds.join(',')}`)
+    return new Map(
+      instanceIds.flatMap((id) => {
+        const h = this.hosts.get(id)
+        return h && h.ping !== 'Unknown' ? [[id, h.ping] as const] : []
+      })
+    )
+  }
+
+  // ---- inside the world --------------------------------------------------------------------
+
+  private ensureHost(id: string): FakeHost {
+    let h = this.hosts.get(id)
+    if (!h) {
+      h = { version: 'v1', http: 200, lbCheck: 'auto', ping: 'Online', deploy: {} }
+      this.hosts.set(id, h)
+    }
+    return h
+  }
+
+  private fakeGroup(name: string): FakeGroup {
+    const g = this.groups.find((x) => x.info.name === name)
+    if (!g) throw new Error(`fake: unknown group ${name}`)
+    return g
+  }
+
+  private byArn(arn: string): FakeGroup {
+    const g = this.groups.find((x) => x.info.arn === arn)
+    if (!g) throw new Error(`fake: no target group ${arn}`)
+    return g
+  }
+
+  private command(id: string): FakeCommand {
+    const c = this.commands.get(id)
+    if (!c) throw Object.assign(new Error(`no command ${id}`), { name: 'InvalidCommandId' })
+    return c
+  }
+
+  private invocation(commandId: string, instanceId: string): FakeInvocation {
+    const inv = this.command(commandId).invocations.find((i) => i.instanceId === instanceId)
+    if (!inv)
+      throw Object.assign(new Error('no such invocation'), { name: 'InvocationDoesNotExist' })
+    return inv
+  }
+
+  private passesLbCheck(id: string): boolean {
+    const h = this.host(id)
+    return h.lbCheck === 'auto' ? h.http >= 200 && h.http < 300 : h.lbCheck === 'pass'
+  }
+
+  /** A registration's state now; undefined when the load balancer no longer lists it. */
+  private stateOf(g: FakeGroup, reg: Registration): TargetState | undefined {
+    if (reg.fixed) return reg.fixed
+    const now = this.clock.now()
+    if (reg.phase === 'draining') {
+      return now < reg.since + g.info.deregistrationDelaySeconds * SEC ? 'draining' : undefined
+    }
+    const passes = this.passesLbCheck(reg.instanceId)
+    if (reg.seeded) return passes ? 'healthy' : 'unhealthy'
+    const checks = g.info.healthCheckIntervalSeconds * g.info.healthyThresholdCount * SEC
+    if (now < reg.since + checks) return 'initial'
+    return passes ? 'healthy' : 'unhealthy'
+  }
+
+  private deployInvocation(instanceId: string, now: number): FakeInvocation {
+    const d = this.host(instanceId).deploy
+    const status = d.status ?? 'Success'
+    const ran = !['Undeliverable', 'DeliveryTimedOut', 'InvalidPlatform', 'AccessDenied'].includes(
+      status
+    )
+    return {
+      instanceId,
+      endsAt: now + (d.durationMs ?? DEFAULT_DEPLOY_MS),
+      status,
+      exitCode: d.exitCode ?? (status === 'Success' ? 0 : status === 'Failed' && ran ? 1 : -1),
+      stdout: d.stdout ?? (status === 'Success' ? `deployed ${this.release}\n` : ''),
+      stderr: d.stderr ?? '',
+      then: d.then ?? (status === 'Success' ? { version: this.release } : undefined),
+      ended: false
+    }
+  }
+
+  private probeInvocation(instanceId: string, now: number): FakeInvocation {
+    const online = this.host(instanceId).ping === 'Online'
+    return {
+      instanceId,
+      endsAt: now + HEALTH_PROBE_MS,
+      status: online ? 'Success' : 'Undeliverable',
+      exitCode: online ? 0 : -1,
+      stdout: '', // read from the host when the probe ends
+      stderr: '',
+      ended: false
+    }
+  }
+
+  /** Ends the invocations whose time has come, in order, and applies what they did to the host. */
+  private tick(): void {
+    const now = this.clock.now()
+    const due = [...this.commands.values()]
+      .flatMap((c) => c.invocations.map((inv) => ({ c, inv })))
+      .filter(({ inv }) => !inv.ended && inv.endsAt <= now)
+      .sort((a, b) => a.inv.endsAt - b.inv.endsAt)
+    for (const { c, inv } of due) {
+      inv.ended = true
+      const h = this.host(inv.instanceId)
+      if (c.kind === 'deploy') Object.assign(h, inv.then ?? {})
+      else if (inv.status === 'Success') {
+        inv.stdout = `${HEALTH_MARKER} status=${h.http}\n${JSON.stringify({ version: h.version })}`
+      }
+    }
+  }
+
+  private call(line: string): void {
+    this.tick()
+    this.calls.push(line)
+    this.callTimes.push(this.clock.now())
+    for (const hook of [...this.hooks]) {
+      if (!matches(hook.match, line)) continue
+      if (hook.once) this.hooks.splice(this.hooks.indexOf(hook), 1)
+      hook.fn(line)
+    }
+    const fault = this.faults.find((f) => f.times > 0 && matches(f.match, line))
+    if (fault) {
+      fault.times--
+      const err = fault.error()
+      this.calls[this.calls.length - 1] = `${line} !${(err as { name?: string }).name ?? 'Error'}`
+      throw err
+    }
+  }
+}
+
+function targetList(targets: Target[]): string {
+  return targets.map((t) => `${t.instanceId}:${t.port}`).join(',')
+}
+
+function reasonOf(state: TargetState): { reason?: string } {
+  switch (state) {
+    case 'initial':
+      return { reason: 'Elb.RegistrationInProgress' }
+    case 'unhealthy':
+      return { reason: 'Target.ResponseCodeMismatch' }
+    case 'draining':
+      return { reason: 'Target.DeregistrationInProgress' }
+    case 'unused':
+      return { reason: 'Target.NotRegistered' }
+    default:
+      return {}
+  }
+}
+
+/** Settings as parseInputs would give them for a small run, with overrides. */
+export function settingsFor(overrides: Partial<Settings> = {}): Settings {
+  return {
+    targetGroups: ['tg-a'],
+    deploy: { kind: 'command', script: './deploy.sh' },
+    batchSize: [{ kind: 'count', value: 1 }],
+    canaryWaitMs: 0,
+    healthTimeoutMs: 5 * MIN,
+    expectedVersion: undefined,
+    maxFailures: { kind: 'count', value: 0 },
+    minHealthyPercent: 50,
+    skipUnhealthy: true,
+    commandTimeoutMs: 10 * MIN,
+    onFailure: 'halt',
+    alarms: [],
+    lock: true,
+    dryRun: false,
+    ...overrides
+  }
+}
+
+/** The hosts of an outcome keyed by instance ID, with the fields users read in the report. */
+export function byHost(
+  outcome: RolloutOutcome
+): Record<string, { state: string; step: string; batch: number | null; reason?: string }> {
+  return Object.fromEntries(
+    outcome.hosts.map((h) => [
+      h.instanceId,
+      { state: h.state, step: h.step, batch: h.batch, reason: h.reason }
+    ])
+  )
+}
+
+/** Host counts per state. */
+export function counts(outcome: RolloutOutcome): Record<string, number> {
+  const c: Record<string, number> = {
+    deployed: 0,
+    failed: 0,
+    skipped: 0,
+    pending: 0,
+    'rolled-back': 0
+  }
+  for (const h of outcome.hosts) c[h.state] = (c[h.state] ?? 0) + 1
+  return c
+}
+
+/** `i-1` … `i-n` */
+export const ids = (n: number, prefix = 'i-'): string[] =>
+  Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`)
+
+/**
+ * Calls with repeated polls shown once: a run of the same call, or of the same pair of calls
+ * (one describe per target group), becomes one. The order, whatever the number of polls.
+ */
+export function collapse(calls: string[]): string[] {
+  const out: string[] = []
+  for (const c of calls) {
+    out.push(c)
+    for (const k of [1, 2]) {
+      const n = out.length
+      if (n >= 2 * k && out.slice(n - k).every((x, i) => x === out[n - 2 * k + i])) {
+        out.splice(n - k, k)
+        break
+      }
+    }
+  }
+  return out
+}
+
+/** The calls from the first one matching `from` on (inclusive), up to the first matching `to` (exclusive). */
+export function between(calls: string[], from: Matcher, to?: Matcher): string[] {
+  const start = calls.findIndex((c) => matches(from, c))
+  if (start < 0) return []
+  const rest = calls.slice(start)
+  const end = to === undefined ? -1 : rest.findIndex((c, i) => i > 0 && matches(to, c))
+  return end < 0 ? rest : rest.slice(0, end)
+}
