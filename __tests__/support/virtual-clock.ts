@@ -46,7 +46,10 @@ export class VirtualClock implements Clock {
   }
 
   /** Runs work to completion on virtual time. Throws when it waits on something that never comes. */
-  async run<T>(work: Promise<T> | (() => Promise<T>), maxVirtualMs = 30 * 24 * 3600_000): Promise<T> {
+  async run<T>(
+    work: Promise<T> | (() => Promise<T>),
+    maxVirtualMs = 30 * 24 * 3600_000
+  ): Promise<T> {
     const promise = typeof work === 'function' ? work() : work
     let settled = false
     promise.then(

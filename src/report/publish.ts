@@ -10,10 +10,14 @@ import type { RolloutOutcome } from '../rollout/types.js'
 import { buildReport, countStates } from './json.js'
 import { renderSummary } from './summary.js'
 
-export async function writeReportFile(json: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function writeReportFile(
+  json: string,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<string> {
   const dir = env.RUNNER_TEMP || tmpdir()
   await mkdir(dir, { recursive: true })
-  const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-') || String(process.pid)
+  const run =
+    [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-') || String(process.pid)
   const file = join(dir, `rolling-deploy-report-${run}.json`)
   await writeFile(file, json + '\n', 'utf8')
   return file
