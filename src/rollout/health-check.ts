@@ -15,6 +15,8 @@ import { runOnHosts } from './run-command.js'
 
 /** How long one health reading may take on a host: the script itself gives curl 5 s. */
 const PROBE_TIMEOUT_MS = 60_000
+/** A reading that took longer than this to come back was held up (throttling, outage). */
+const STALE_READING_MS = 20_000
 
 export interface HealthVerdict {
   ok: boolean
@@ -112,14 +114,30 @@ export async function verifyHealth(
 ): Promise<{ verdicts: Map<string, HealthVerdict>; cancelled: boolean }> {
   const verdicts = new Map<string, HealthVerdict>()
   const waiting = () => hosts.filter((h) => !verdicts.get(h.instanceId)?.ok)
+  const { clock } = ctx.deps
+  let lastRound = { sentAt: clock.now(), readAt: clock.now() }
+  const round = async () => {
+    const sentAt = clock.now()
+    const readings = await readHealth(ctx, waiting(), expectedVersion)
+    for (const [id, v] of readings) verdicts.set(id, v)
+    lastRound = { sentAt, readAt: clock.now() }
+  }
   const result = await ctx.poller.until(
     async () => {
-      const readings = await readHealth(ctx, waiting(), expectedVersion)
-      for (const [id, v] of readings) verdicts.set(id, v)
+      await round()
       return waiting().length === 0 ? true : undefined
     },
     { timeoutMs }
   )
+  // A reading that AWS throttling kept from us until past the deadline describes the host as it
+  // was long ago: judge the host on a fresh one, never on a stale one (throttling is no failure).
+  if (
+    result.status === 'timeout' &&
+    waiting().length > 0 &&
+    lastRound.readAt - lastRound.sentAt > STALE_READING_MS
+  ) {
+    await round()
+  }
   for (const h of hosts) {
     if (!verdicts.has(h.instanceId))
       verdicts.set(h.instanceId, { ok: false, reason: 'no health reading before health-timeout' })

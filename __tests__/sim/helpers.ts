@@ -1,0 +1,84 @@
+// Shared by the simulator's tests: fleets, settings and a rollout run on the simulator.
+
+import type { Settings } from '../../src/settings.js'
+import { VirtualClock } from '../support/virtual-clock.js'
+import {
+  FleetSim,
+  mulberry32,
+  silentLog,
+  type FaultPlan,
+  type SimFleetSpec,
+  type SimGroupSpec
+} from './fleet-sim.js'
+
+export const DEPLOY_SCRIPT = 'sudo /opt/app/deploy.sh'
+export const ROLLBACK_SCRIPT = 'sudo /opt/app/rollback.sh'
+export const OLD = 'v1'
+export const NEW = 'v2'
+
+/** `n` hosts i-000…, all registered in every group on the group's port. */
+export function simpleFleet(
+  n: number,
+  groups: SimGroupSpec[] = [fastGroup('web')],
+  patch: Partial<SimFleetSpec> = {}
+): SimFleetSpec {
+  return {
+    groups,
+    hosts: Array.from({ length: n }, (_, i) => ({
+      instanceId: instanceId(i),
+      version: OLD,
+      registrations: groups.map((g) => ({ group: g.name }))
+    })),
+    targetVersion: NEW,
+    rollbackScript: ROLLBACK_SCRIPT,
+    ...patch
+  }
+}
+
+export const instanceId = (i: number): string => `i-${i.toString(16).padStart(17, '0')}`
+
+/** A target group with short timings, so scenarios take minutes of virtual time. */
+export function fastGroup(name: string, patch: Partial<SimGroupSpec> = {}): SimGroupSpec {
+  return {
+    name,
+    deregistrationDelaySeconds: 10,
+    healthCheckIntervalSeconds: 5,
+    healthyThresholdCount: 2,
+    unhealthyThresholdCount: 2,
+    healthCheckPath: '/health',
+    ...patch
+  }
+}
+
+export function settings(targetGroups: string[], patch: Partial<Settings> = {}): Settings {
+  return {
+    targetGroups,
+    deploy: { kind: 'command', script: DEPLOY_SCRIPT },
+    batchSize: [{ kind: 'count', value: 1 }],
+    canaryWaitMs: 0,
+    healthTimeoutMs: 120_000,
+    expectedVersion: NEW,
+    maxFailures: { kind: 'count', value: 0 },
+    minHealthyPercent: 50,
+    skipUnhealthy: true,
+    commandTimeoutMs: 120_000,
+    onFailure: 'halt',
+    rollbackCommand: ROLLBACK_SCRIPT,
+    alarms: [],
+    lock: false,
+    dryRun: false,
+    ...patch
+  }
+}
+
+/** A fresh clock and simulator. */
+export function newSim(
+  fleet: SimFleetSpec,
+  faults: FaultPlan = {}
+): { clock: VirtualClock; sim: FleetSim } {
+  const clock = new VirtualClock()
+  const sim = new FleetSim(clock, fleet, faults)
+  return { clock, sim }
+}
+
+export { mulberry32, silentLog }

@@ -1,0 +1,398 @@
+// One scenario per fault, on the fleet simulator: the exact final state of every host, as the
+// rollout reports it and as the simulated AWS leaves it.
+
+import { awsPorts } from '../../src/aws/adapters.js'
+import { rollout } from '../../src/rollout/rollout.js'
+import type { Settings } from '../../src/settings.js'
+import type { RolloutOutcome } from '../../src/rollout/types.js'
+import type { FaultPlan, FleetSim, SimFleetSpec } from './fleet-sim.js'
+import {
+  NEW,
+  OLD,
+  fastGroup,
+  instanceId,
+  mulberry32,
+  newSim,
+  settings,
+  silentLog,
+  simpleFleet
+} from './helpers.js'
+
+const [A, B, C, D] = [0, 1, 2, 3].map(instanceId) as [string, string, string, string]
+
+interface Run {
+  sim: FleetSim
+  outcome: RolloutOutcome
+  log: string[]
+}
+
+async function scenario(
+  fleet: SimFleetSpec,
+  faults: FaultPlan,
+  patch: Partial<Settings> = {}
+): Promise<Run> {
+  const { clock, sim } = newSim(fleet, faults)
+  const log = silentLog()
+  const s = settings(
+    fleet.groups.map((g) => g.name),
+    { maxFailures: { kind: 'count', value: 1 }, ...patch }
+  )
+  const outcome = await clock.run(
+    rollout(s, { ...awsPorts(sim.clients), clock, log, random: mulberry32(7) })
+  )
+  expect(sim.unsupported).toEqual([])
+  expect(sim.violations).toEqual([])
+  return { sim, outcome, log: log.lines }
+}
+
+/** Four hosts in one group, batch size 1, max-failures 1, fault on B. */
+const fleet4 = (patch: Partial<SimFleetSpec> = {}) => simpleFleet(4, [fastGroup('web')], patch)
+
+type Expect = Record<
+  string,
+  { state: string; step: string; version: string; lb: string[] | 'untouched'; reason?: RegExp }
+>
+
+/** Asserts every host: the rollout's record, the version it runs, its registrations as the LB has them. */
+function expectHosts(r: Run, expected: Expect): void {
+  const actual: Record<string, unknown> = {}
+  const wanted: Record<string, unknown> = {}
+  for (const [id, e] of Object.entries(expected)) {
+    const h = r.outcome.hosts.find((x) => x.instanceId === id)
+    const view = r.sim.host(id)
+    const lb = view.registrations.map((x) => `${x.group}:${x.port}=${x.state}`)
+    actual[id] = {
+      state: h?.state,
+      step: h?.step,
+      version: view.version,
+      lb: e.lb === 'untouched' ? touched(r.sim, id) : lb,
+      reason: h?.reason
+    }
+    wanted[id] = {
+      state: e.state,
+      step: e.step,
+      version: e.version,
+      lb: e.lb === 'untouched' ? false : e.lb,
+      reason: e.reason ? expect.stringMatching(e.reason) : h?.reason
+    }
+  }
+  expect(actual).toEqual(wanted)
+  expect(r.outcome.hosts).toHaveLength(Object.keys(expected).length)
+}
+
+/** Whether the rollout deregistered the host or sent it anything but a health check. */
+function touched(sim: FleetSim, id: string): boolean {
+  return (
+    sim.elbLog.some((e) => e.api === 'DeregisterTargets' && e.targets.some((t) => t.id === id)) ||
+    sim.commands.some((c) => c.kind !== 'health' && c.instanceIds.includes(id))
+  )
+}
+
+const healthy = ['web:80=healthy']
+const deployed = { state: 'deployed', step: 'done', version: NEW, lb: healthy }
+
+describe('one scenario per fault', () => {
+  it('no fault: every host deployed and back in service, nothing dropped', async () => {
+    const r = await scenario(fleet4(), {})
+    expect(r.outcome.result).toBe('success')
+    expectHosts(r, { [A]: deployed, [B]: deployed, [C]: deployed, [D]: deployed })
+    expect(r.sim.dropped).toBe(0)
+    expect(r.sim.maxOutOfService).toBe(1)
+  })
+
+  it('the deploy fails on a host: it stays out of the load balancer, failed at command', async () => {
+    const r = await scenario(fleet4(), { hosts: { [B]: { deploy: 'fail', deployExitCode: 3 } } })
+    expect(r.outcome.result).toBe('success') // 1 failure, max-failures 1
+    expectHosts(r, {
+      [A]: deployed,
+      [B]: { state: 'failed', step: 'command', version: OLD, lb: [], reason: /exit code 3/ },
+      [C]: deployed,
+      [D]: deployed
+    })
+    expect(r.outcome.hosts.find((h) => h.instanceId === B)?.exitCode).toBe(3)
+  })
+
+  it('the deploy hangs past command-timeout: timed out, failed at command, out of the load balancer', async () => {
+    const r = await scenario(
+      fleet4(),
+      { hosts: { [B]: { deploy: 'hang' } } },
+      { commandTimeoutMs: 90_000 }
+    )
+    expectHosts(r, {
+      [A]: deployed,
+      [B]: {
+        state: 'failed',
+        step: 'command',
+        version: OLD,
+        lb: [],
+        reason: /timed out|command-timeout/
+      },
+      [C]: deployed,
+      [D]: deployed
+    })
+  })
+
+  it('the deploy is undeliverable: failed at command, and the reason says so', async () => {
+    const r = await scenario(fleet4(), { hosts: { [B]: { deploy: 'undeliverable' } } })
+    expectHosts(r, {
+      [A]: deployed,
+      [B]: { state: 'failed', step: 'command', version: OLD, lb: [], reason: /Undeliverable/ },
+      [C]: deployed,
+      [D]: deployed
+    })
+  })
+
+  it('the deploy is never delivered (DeliveryTimedOut): failed at command, and the reason says so', async () => {
+    const r = await scenario(fleet4(), { hosts: { [B]: { deploy: 'delivery-timeout' } } })
+    expectHosts(r, {
+      [A]: deployed,
+      [B]: { state: 'failed', step: 'command', version: OLD, lb: [], reason: /DeliveryTimedOut/ },
+      [C]: deployed,
+      [D]: deployed
+    })
+  })
+
+  it('a host never becomes healthy after its deploy: failed at verify, out of the load balancer', async () => {
+    const r = await scenario(fleet4(), { hosts: { [B]: { neverHealthy: true } } })
+    expectHosts(r, {
+      [A]: deployed,
+      [B]: { state: 'failed', step: 'verify', version: NEW, lb: [], reason: /HTTP 500/ },
+      [C]: deployed,
+      [D]: deployed
+    })
+  })
+
+  it('a host becomes healthy late, within health-timeout: deployed', async () => {
+    const r = await scenario(fleet4(), { hosts: { [B]: { healthyLateMs: 60_000 } } })
+    expect(r.outcome.result).toBe('success')
+    expectHosts(r, { [A]: deployed, [B]: deployed, [C]: deployed, [D]: deployed })
+  })
+
+  it('a host becomes healthy only after health-timeout: failed at verify', async () => {
+    const r = await scenario(fleet4(), { hosts: { [B]: { healthyLateMs: 400_000 } } })
+    expectHosts(r, {
+      [A]: deployed,
+      [B]: { state: 'failed', step: 'verify', version: NEW, lb: [], reason: /503/ },
+      [C]: deployed,
+      [D]: deployed
+    })
+  })
+
+  it('a host reports the wrong version: failed at verify when expected-version is set', async () => {
+    const r = await scenario(fleet4(), { hosts: { [B]: { wrongVersion: 'v0-wrong' } } })
+    expectHosts(r, {
+      [A]: deployed,
+      [B]: {
+        state: 'failed',
+        step: 'verify',
+        version: 'v0-wrong',
+        lb: [],
+        reason: /v0-wrong.*expected v2|expected v2/
+      },
+      [C]: deployed,
+      [D]: deployed
+    })
+  })
+
+  it('a host reports the wrong version: deployed when no expected-version is set', async () => {
+    const r = await scenario(
+      fleet4(),
+      { hosts: { [B]: { wrongVersion: 'v0-wrong' } } },
+      { expectedVersion: undefined }
+    )
+    expectHosts(r, {
+      [A]: deployed,
+      [B]: { ...deployed, version: 'v0-wrong' },
+      [C]: deployed,
+      [D]: deployed
+    })
+  })
+
+  it('a host is unhealthy before the run: skipped and left exactly as it was', async () => {
+    const r = await scenario(fleet4(), { hosts: { [B]: { unhealthyBeforeRun: true } } })
+    expect(r.outcome.result).toBe('success')
+    expectHosts(r, {
+      [A]: deployed,
+      [B]: { state: 'skipped', step: 'precheck', version: OLD, lb: 'untouched' },
+      [C]: deployed,
+      [D]: deployed
+    })
+    expect(r.sim.host(B).registrations).toEqual([{ group: 'web', port: 80, state: 'unhealthy' }])
+    expect(r.outcome.hosts.find((h) => h.instanceId === B)?.batch).toBeNull()
+  })
+
+  it('a host is unhealthy before the run and skip-unhealthy is false: the run fails and changes nothing', async () => {
+    const r = await scenario(
+      fleet4(),
+      { hosts: { [B]: { unhealthyBeforeRun: true } } },
+      { skipUnhealthy: false }
+    )
+    expect(r.outcome.result).toBe('failed')
+    const pending = {
+      state: 'pending',
+      step: expect.any(String) as unknown as string,
+      version: OLD,
+      lb: 'untouched' as const
+    }
+    expectHosts(r, {
+      [A]: pending,
+      [B]: { state: 'skipped', step: 'precheck', version: OLD, lb: 'untouched' },
+      [C]: pending,
+      [D]: pending
+    })
+    expect(r.sim.elbLog).toEqual([])
+    expect(r.sim.commands.filter((c) => c.kind !== 'health')).toEqual([])
+  })
+
+  it("a host's SSM agent is offline: the pre-check cannot read it, so it is skipped and stays in service", async () => {
+    const r = await scenario(fleet4(), { hosts: { [B]: { agentOffline: true } } })
+    expectHosts(r, {
+      [A]: deployed,
+      [B]: { state: 'skipped', step: 'precheck', version: OLD, lb: 'untouched' },
+      [C]: deployed,
+      [D]: deployed
+    })
+    expect(r.sim.host(B).inService).toBe(true)
+  })
+
+  it('autoscaling terminates a host before its batch: it is skipped, the others deploy', async () => {
+    const r = await scenario(fleet4(), { hosts: { [C]: { terminateAfterMs: 20_000 } } })
+    expect(r.outcome.result).toBe('success')
+    expectHosts(r, {
+      [A]: deployed,
+      [B]: deployed,
+      [C]: { state: 'skipped', step: 'capacity', version: OLD, lb: 'untouched' },
+      [D]: deployed
+    })
+    expect(r.sim.host(C).terminated).toBe(true)
+  })
+
+  it('autoscaling terminates a host of the batch in flight after its health check: only that host fails', async () => {
+    // Batch 1 = A, B. B's app starts late, so A waits in verify while autoscaling takes it away.
+    const r = await scenario(
+      fleet4(),
+      { hosts: { [A]: { terminateAfterMs: 55_000 }, [B]: { healthyLateMs: 60_000 } } },
+      { batchSize: [{ kind: 'count', value: 2 }] }
+    )
+    expectHosts(r, {
+      [A]: { state: 'failed', step: 'restore', version: NEW, lb: [] },
+      [B]: deployed,
+      [C]: deployed,
+      [D]: deployed
+    })
+    expect(r.sim.host(A).terminated).toBe(true)
+  })
+
+  it("a host's health flaps while others deploy: the capacity guard waits for it, and every host ends deployed", async () => {
+    // min-healthy-percent 75 of 4: three must stay in service. D is down 20 s of every 60 s until +300 s.
+    const r = await scenario(
+      fleet4(),
+      {
+        hosts: {
+          [D]: { flap: { upMs: 40_000, downMs: 20_000, afterMs: 10_000, untilMs: 300_000 } }
+        }
+      },
+      { minHealthyPercent: 75 }
+    )
+    expect(r.outcome.result).toBe('success')
+    expectHosts(r, { [A]: deployed, [B]: deployed, [C]: deployed, [D]: deployed })
+    for (const d of r.sim.deregistrations) expect(d.inServiceOrFlapping).toBeGreaterThanOrEqual(3)
+  })
+
+  it('API calls are throttled at random: retried, every host deployed, nothing failed', async () => {
+    const r = await scenario(fleet4(), {
+      seed: 3,
+      api: [{ api: '*', error: 'throttle', probability: 0.3 }]
+    })
+    expect(r.outcome.result).toBe('success')
+    expectHosts(r, { [A]: deployed, [B]: deployed, [C]: deployed, [D]: deployed })
+    expect(Object.values(r.sim.throttled).reduce((a, b) => a + b, 0)).toBeGreaterThan(20)
+  })
+
+  it('the first RegisterTargets, DeregisterTargets and SendCommand answer 5xx: retried, every host deployed', async () => {
+    const r = await scenario(fleet4(), {
+      api: [
+        { api: 'RegisterTargets', error: 'server', calls: [1] },
+        { api: 'DeregisterTargets', error: 'server', calls: [1, 2] },
+        { api: 'SendCommand', error: 'server', calls: [1, 5] }
+      ]
+    })
+    expect(r.outcome.result).toBe('success')
+    expectHosts(r, { [A]: deployed, [B]: deployed, [C]: deployed, [D]: deployed })
+    expect(r.sim.serverErrors).toEqual({ RegisterTargets: 1, DeregisterTargets: 2, SendCommand: 2 })
+  })
+
+  it('SSM throttles every call for 90 s while a host is verified: it waits, and no host fails', async () => {
+    const r = await scenario(
+      fleet4(),
+      { api: [{ api: '*', error: 'throttle', probability: 1, fromMs: 25_000, untilMs: 115_000 }] },
+      { healthTimeoutMs: 60_000 }
+    )
+    expect(r.outcome.result).toBe('success')
+    expectHosts(r, { [A]: deployed, [B]: deployed, [C]: deployed, [D]: deployed })
+  })
+
+  it('ListCommandInvocations throttled for 62 s while a health reading is in flight: the stale reading fails no host', async () => {
+    // A's deploy ends at +34 s and its app answers from +39 s. The health check sent at +37.9 s
+    // reads 503 (starting), and its result cannot be listed until +100 s, past health-timeout.
+    const r = await scenario(
+      fleet4(),
+      {
+        api: [
+          {
+            api: 'ListCommandInvocations',
+            error: 'throttle',
+            probability: 1,
+            fromMs: 38_000,
+            untilMs: 100_000
+          }
+        ]
+      },
+      { healthTimeoutMs: 60_000 }
+    )
+    expect(r.outcome.result).toBe('success')
+    expectHosts(r, { [A]: deployed, [B]: deployed, [C]: deployed, [D]: deployed })
+  })
+
+  it('instances shared between groups on different ports: drained from all, restored to all', async () => {
+    const fleet: SimFleetSpec = {
+      groups: [
+        fastGroup('web', { port: 8080 }),
+        fastGroup('api', { port: 9000, healthCheckPort: '9100', healthCheckPath: '/healthz' })
+      ],
+      hosts: [
+        {
+          instanceId: A,
+          version: OLD,
+          registrations: [{ group: 'web' }, { group: 'api' }, { group: 'api', port: 9001 }]
+        },
+        { instanceId: B, version: OLD, registrations: [{ group: 'web' }, { group: 'api' }] },
+        { instanceId: C, version: OLD, registrations: [{ group: 'api' }] },
+        { instanceId: D, version: OLD, registrations: [{ group: 'web' }] }
+      ],
+      targetVersion: NEW
+    }
+    const r = await scenario(fleet, {})
+    const d = (lb: string[]) => ({ ...deployed, lb })
+    expectHosts(r, {
+      [A]: d(['web:8080=healthy', 'api:9000=healthy', 'api:9001=healthy']),
+      [B]: d(['web:8080=healthy', 'api:9000=healthy']),
+      [C]: d(['api:9000=healthy']),
+      [D]: d(['web:8080=healthy'])
+    })
+    expect(r.sim.dropped).toBe(0)
+  })
+
+  it('a batch of 120 hosts: SendCommand gets at most 50 instance IDs a call', async () => {
+    const r = await scenario(
+      simpleFleet(240, [fastGroup('web')]),
+      {},
+      { batchSize: [{ kind: 'count', value: 120 }] }
+    )
+    expect(r.outcome.result).toBe('success')
+    const deploys = r.sim.commands.filter((c) => c.kind === 'deploy')
+    expect(deploys.map((c) => c.instanceIds.length)).toEqual([50, 50, 20, 50, 50, 20])
+    expect(r.sim.hostViews().every((h) => h.version === NEW && h.inService)).toBe(true)
+    expect(r.outcome.hosts.every((h) => h.state === 'deployed')).toBe(true)
+  })
+})
