@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import { Output, State } from './constants.js'
 import { formatInputError, parseInputs } from './inputs.js'
 import type { Settings } from './settings.js'
+import type { TargetGroup } from './fleet/types.js'
 import { createClients } from './aws/clients.js'
 import { awsPorts } from './aws/adapters.js'
 import { SsmLockStore } from './aws/lock-store.js'
@@ -31,7 +32,8 @@ export async function run(): Promise<void> {
   core.saveState(State.IsPost, 'true')
   const parsed = parseInputs((name) => core.getInput(name))
   if (!parsed.ok) {
-    for (const e of parsed.errors) core.error(formatInputError(e), { title: `Invalid input: ${e.input}` })
+    for (const e of parsed.errors)
+      core.error(formatInputError(e), { title: `Invalid input: ${e.input}` })
     core.setOutput(Output.Result, 'failed')
     core.setFailed(`${parsed.errors.length} invalid input(s): nothing was read or changed in AWS`)
     return
@@ -69,7 +71,14 @@ export async function run(): Promise<void> {
       signal: controller.signal,
       onChange: (hosts) => journal.hosts(hosts),
       lock: async (groups, hostCount) => {
-        held = await acquireLocks(locks, groups, runUrl(), worstCaseMs(settings, hostCount), systemClock, coreLog)
+        held = await acquireLocks(
+          locks,
+          groups,
+          runUrl(),
+          worstCaseMs(settings, hostCount, groups),
+          systemClock,
+          coreLog
+        )
         journal.set({ locks: held })
       }
     })
@@ -83,7 +92,9 @@ export async function run(): Promise<void> {
       journal.set({ deploymentId: undefined })
     }
     if (outcome.result !== 'success' && outcome.result !== 'dry-run') {
-      core.setFailed(`rolling-deploy ${outcome.result}${outcome.reason ? `: ${outcome.reason}` : ''}`)
+      core.setFailed(
+        `rolling-deploy ${outcome.result}${outcome.reason ? `: ${outcome.reason}` : ''}`
+      )
     }
   } catch (err) {
     // Nothing was changed before the rollout gets this far with an error of this kind, but a lock
@@ -92,19 +103,23 @@ export async function run(): Promise<void> {
     journal.set({ finished: true, result: 'failed', locks: undefined })
     core.setOutput(Output.Result, 'failed')
     const message =
-      err instanceof ConfigError ? err.message : `AWS error: ${errorName(err)}: ${errorMessage(err)}`
+      err instanceof ConfigError
+        ? err.message
+        : `AWS error: ${errorName(err)}: ${errorMessage(err)}`
     await deployment?.finish('failed', message)
     journal.set({ deploymentId: undefined })
     core.setFailed(message)
   }
 }
 
-function worstCaseMs(settings: Settings, hostCount: number): number {
+function worstCaseMs(settings: Settings, hostCount: number, groups: TargetGroup[]): number {
+  const delayS = Math.max(0, ...groups.map((g) => g.deregistrationDelaySeconds))
   const ids = Array.from({ length: hostCount }, (_, i) => String(i))
-  const batches = planBatches(settings.batchSize, ids, hostCount, settings.minHealthyPercent).batches.length
+  const batches = planBatches(settings.batchSize, ids, hostCount, settings.minHealthyPercent)
+    .batches.length
   return lockTtlMs(
     {
-      drainMs: settings.drainTimeoutMs ?? 3_660_000,
+      drainMs: settings.drainTimeoutMs ?? (delayS + 60) * 1000,
       commandMs: settings.commandTimeoutMs,
       healthMs: settings.healthTimeoutMs,
       canaryMs: settings.canaryWaitMs

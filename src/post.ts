@@ -44,12 +44,16 @@ function whyLeftOut(h: JournalHost): string {
 export async function restoreAfterCancel(journal: Journal, deps: PostDeps): Promise<PostOutcome> {
   const out: PostOutcome = { restored: [], leftOut: [], releasedLocks: [] }
   const restore = journal.hosts.filter(canRestore)
-  for (const h of journal.hosts.filter((x) => !canRestore(x))) out.leftOut.push({ host: h, why: whyLeftOut(h) })
+  for (const h of journal.hosts.filter((x) => !canRestore(x)))
+    out.leftOut.push({ host: h, why: whyLeftOut(h) })
 
   const byGroup = new Map<string, Array<{ instanceId: string; port: number }>>()
   for (const h of restore) {
     for (const r of h.registrations) {
-      byGroup.set(r.targetGroupArn, [...(byGroup.get(r.targetGroupArn) ?? []), { instanceId: h.instanceId, port: r.port }])
+      byGroup.set(r.targetGroupArn, [
+        ...(byGroup.get(r.targetGroupArn) ?? []),
+        { instanceId: h.instanceId, port: r.port }
+      ])
     }
   }
   const failedGroups = new Map<string, string>()
@@ -66,7 +70,8 @@ export async function restoreAfterCancel(journal: Journal, deps: PostDeps): Prom
     else out.restored.push(h)
   }
   if (journal.locks) out.releasedLocks = await releaseLocks(deps.locks, journal.locks, deps.log)
-  for (const { host, why } of out.leftOut) deps.log.warning(`${host.instanceId} left out of service: ${why}`)
+  for (const { host, why } of out.leftOut)
+    deps.log.warning(`${host.instanceId} left out of service: ${why}`)
   return out
 }
 
@@ -80,7 +85,10 @@ export function renderPostSummary(journal: Journal, out: PostOutcome): string {
       '### Hosts left out of service',
       '| instance | step | command | why |',
       '| --- | --- | --- | --- |',
-      ...out.leftOut.map(({ host, why }) => `| ${cell(host.instanceId)} | ${cell(host.step)} | ${cell(host.commandId)} | ${cell(why)} |`)
+      ...out.leftOut.map(
+        ({ host, why }) =>
+          `| ${cell(host.instanceId)} | ${cell(host.step)} | ${cell(host.commandId)} | ${cell(why)} |`
+      )
     )
   }
   if (out.restored.length > 0) {
@@ -92,14 +100,20 @@ export function renderPostSummary(journal: Journal, out: PostOutcome): string {
 export async function post(): Promise<void> {
   const journal = readJournal(core.getState(State.Journal))
   if (!journal) {
-    core.info('rolling-deploy post: the main step changed nothing (no journal); nothing to restore.')
+    core.info(
+      'rolling-deploy post: the main step changed nothing (no journal); nothing to restore.'
+    )
     return
   }
   if (journal.finished) {
-    core.info(`rolling-deploy post: the main step ended normally (${journal.result ?? 'done'}); nothing to restore.`)
+    core.info(
+      `rolling-deploy post: the main step ended normally (${journal.result ?? 'done'}); nothing to restore.`
+    )
     return
   }
-  core.warning('rolling-deploy post: the main step was cancelled or crashed; restoring what can be restored.')
+  core.warning(
+    'rolling-deploy post: the main step was cancelled or crashed; restoring what can be restored.'
+  )
   const clients = createClients(journal.region)
   const out = await restoreAfterCancel(journal, {
     lb: awsPorts(clients).lb,
@@ -114,5 +128,6 @@ export async function post(): Promise<void> {
       description: `rolling-deploy ${journal.result ?? 'cancelled'}: post step restored ${out.restored.length}, left ${out.leftOut.length} out of service`
     })
   }
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderPostSummary(journal, out)).write()
+  if (process.env.GITHUB_STEP_SUMMARY)
+    await core.summary.addRaw(renderPostSummary(journal, out)).write()
 }
