@@ -143,7 +143,7 @@ describe('the capacity guard per target group', () => {
     ])
     expect(alone.batches).toEqual([['i-1'], ['i-2'], ['i-3']])
     expect(alone.notes).toEqual([
-      'batch 3: taking out i-3 would leave tg-c with 0 of 1 host(s) in service, 1 must stay in service (min-healthy-percent 50); the run will wait for capacity to recover'
+      'batch 3: taking out i-3 would leave tg-c with 0 of 1 host(s) in service, 1 must stay in service (min-healthy-percent 50); tg-c has too few hosts to take any out at this min-healthy-percent: add hosts, or set min-healthy-percent: 0 to accept it going dark; the run will wait for capacity to recover'
     ])
   })
 })

@@ -13,6 +13,8 @@ export interface JournalHost {
   commandSent: boolean
   commandId?: string
   reason?: string
+  /** The batch cycle the host was in (absent in journals of older versions). */
+  cycle?: HostRecord['cycle']
 }
 
 export interface Journal {
@@ -38,7 +40,8 @@ export function outOfServiceHosts(records: readonly HostRecord[]): JournalHost[]
       step: h.step,
       commandSent: h.commandSent,
       commandId: h.commandId,
-      reason: h.reason
+      reason: h.reason,
+      cycle: h.cycle
     }))
 }
 

@@ -50,25 +50,51 @@ export function pickBatch(
   let blocked: string | undefined
   for (const id of candidates) {
     if (picked.length >= size) break
-    const mine = groups.filter((g) => g.members.includes(id))
-    const breaks = mine.find(
-      (g) => g.inService - (out.get(g) ?? 0) - 1 < minInService(minHealthyPercent, g.members.length)
-    )
-    if (breaks) {
-      const left = breaks.inService - (out.get(breaks) ?? 0) - 1
-      const min = minInService(minHealthyPercent, breaks.members.length)
-      // A group too small to ever spare a host needs the user's decision, not patience.
-      const fix =
-        breaks.members.length - min < 1
-          ? `; ${breaks.name} has too few hosts to take any out at this min-healthy-percent: add hosts, or set min-healthy-percent: 0 to accept it going dark`
-          : ''
-      blocked ??= `taking out ${id} would leave ${breaks.name} with ${left} of ${breaks.members.length} host(s) in service, ${min} must stay in service (min-healthy-percent ${minHealthyPercent})${fix}`
+    const why = groupBlock(id, groups, out, minHealthyPercent)
+    if (why) {
+      blocked ??= why
       continue
     }
+    takeOut(id, groups, out)
     picked.push(id)
-    for (const g of mine) out.set(g, (out.get(g) ?? 0) + 1)
   }
   return { picked, blocked }
+}
+
+/**
+ * Why taking `id` out as well would leave one of its target groups with fewer than
+ * min-healthy-percent of its hosts in service (`out`: hosts of each group already taken out for
+ * this batch); undefined when it would not.
+ */
+export function groupBlock(
+  id: string,
+  groups: GroupCapacity[],
+  out: Map<GroupCapacity, number>,
+  minHealthyPercent: number
+): string | undefined {
+  const breaks = groups.find(
+    (g) =>
+      g.members.includes(id) &&
+      g.inService - (out.get(g) ?? 0) - 1 < minInService(minHealthyPercent, g.members.length)
+  )
+  if (!breaks) return undefined
+  const left = breaks.inService - (out.get(breaks) ?? 0) - 1
+  const min = minInService(minHealthyPercent, breaks.members.length)
+  // A group too small to ever spare a host needs the user's decision, not patience.
+  const fix =
+    breaks.members.length - min < 1
+      ? `; ${breaks.name} has too few hosts to take any out at this min-healthy-percent: add hosts, or set min-healthy-percent: 0 to accept it going dark`
+      : ''
+  return `taking out ${id} would leave ${breaks.name} with ${left} of ${breaks.members.length} host(s) in service, ${min} must stay in service (min-healthy-percent ${minHealthyPercent})${fix}`
+}
+
+/** Counts `id` as taken out of each of its groups. */
+export function takeOut(
+  id: string,
+  groups: GroupCapacity[],
+  out: Map<GroupCapacity, number>
+): void {
+  for (const g of groups) if (g.members.includes(id)) out.set(g, (out.get(g) ?? 0) + 1)
 }
 
 export interface Plan {

@@ -28,16 +28,33 @@ export interface PostOutcome {
   releasedLocks: string[]
 }
 
-/** A host can go back in when no command reached it; one whose command ran stays out for a person. */
-function canRestore(h: JournalHost): boolean {
-  return h.state === 'pending' && !h.commandSent
+/**
+ * A host goes back in when no command reached it in the cycle it was in (drained for its deploy,
+ * or a deployed host drained for its rollback), or when its command ended and its health was
+ * verified (it was being registered back). A failed host, or one whose command was in flight or
+ * not yet verified, stays out for a person to look at.
+ */
+export function canRestore(h: JournalHost): boolean {
+  if (h.state === 'failed' || h.state === 'skipped') return false
+  if (!h.commandSent) return true
+  return h.cycle !== undefined && h.step === 'restore'
 }
 
 function whyLeftOut(h: JournalHost): string {
-  if (h.state === 'failed') return `failed at ${h.step}: ${h.reason ?? 'see the main step'}`
-  if (h.commandSent) {
-    return `its command ${h.commandId ?? '(id unknown)'} was in flight when the run stopped (step ${h.step}); check the host, then register it back`
+  const rollback = h.cycle === 'rollback'
+  const command = `${rollback ? 'rollback command' : 'command'} ${h.commandId ?? '(id unknown)'}`
+  const where = !h.commandSent
+    ? `its ${rollback ? 'rollback' : 'cycle'} stopped at ${h.step}`
+    : h.step === 'command'
+      ? `its ${command} was in flight when the run stopped`
+      : `its ${command} had ended but its health was not verified when the run stopped (step ${h.step})`
+  if (rollback) {
+    const before =
+      h.state === 'failed' ? `; its deploy had failed${h.reason ? `: ${h.reason}` : ''}` : ''
+    return `${where}${before}; check the host, then register it back`
   }
+  if (h.state === 'failed') return `failed at ${h.step}: ${h.reason ?? 'see the main step'}`
+  if (h.commandSent) return `${where}; check the host, then register it back`
   return `out of service at step ${h.step}`
 }
 

@@ -210,9 +210,13 @@ describe('size', () => {
 
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(SUMMARY_LIMIT_BYTES)
     expect(SUMMARY_LIMIT_BYTES).toBeLessThan(1024 * 1024)
-    // Every host still has its row; the output tails that did not fit are counted.
-    expect(rows(section(md, 'Hosts'))).toHaveLength(600)
-    expect(/_Output of \d+ more failed host\(s\) left out/.test(md)).toBe(true)
+    // Past the row limit the failed hosts come first; what is left out is counted, and so are
+    // the output tails not shown.
+    const hostRows = rows(section(md, 'Hosts'))
+    expect(hostRows).toHaveLength(500)
+    expect(hostRows.every((r) => cells(r)[2] === 'failed')).toBe(true)
+    expect(md).toContain('Listed 500 of 600 hosts')
+    expect(/_Output of \d+ more failed host\(s\) not shown/.test(md)).toBe(true)
     expect(md).toContain('<details><summary>Settings</summary>')
   })
 
@@ -229,8 +233,9 @@ describe('size', () => {
     expect(hostRows.slice(0, 20).every((r) => cells(r)[2] === 'failed')).toBe(true)
     expect(hostRows.length).toBeLessThan(20_000)
     // Matched on a slice: a failing toMatch would print the whole megabyte.
-    const note = /_(\d+) more host\(s\) left out/.exec(md.slice(-5000))
-    expect(note?.[1]).toBe(String(20_000 - hostRows.length))
+    const note = /Listed ([\d,]+) of 20,000 hosts.*?([\d,]+) not listed/.exec(md)
+    expect(Number(note?.[1]?.replace(/,/g, ''))).toBe(hostRows.length)
+    expect(Number(note?.[2]?.replace(/,/g, ''))).toBe(20_000 - hostRows.length)
   })
 })
 

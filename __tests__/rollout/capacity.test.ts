@@ -150,7 +150,7 @@ describe('capacity guard', () => {
 
     expect(out.result).toBe('failed')
     expect(out.reason).toBe(
-      'capacity guard: taking out i-4 would leave tg-b with 0 of 1 host(s) in service, 1 must stay in service (min-healthy-percent 50); none recovered within health-timeout 2m'
+      'capacity guard: taking out i-4 would leave tg-b with 0 of 1 host(s) in service, 1 must stay in service (min-healthy-percent 50); tg-b has too few hosts to take any out at this min-healthy-percent: add hosts, or set min-healthy-percent: 0 to accept it going dark; none recovered within health-timeout 2m'
     )
     expect(counts(out)).toMatchObject({ deployed: 3, pending: 1 })
     expect(world.callsFor('i-4').filter((c) => !c.startsWith('send health i-1,'))).toEqual([])

@@ -11,7 +11,10 @@ class MemoryStore implements LockStore {
   denied = false
   async create(name: string, value: string): Promise<boolean> {
     this.calls.push(`create ${name}`)
-    if (this.denied) throw Object.assign(new Error('not authorized to perform ssm:PutParameter'), { name: 'AccessDeniedException' })
+    if (this.denied)
+      throw Object.assign(new Error('not authorized to perform ssm:PutParameter'), {
+        name: 'AccessDeniedException'
+      })
     if (this.values.has(name)) return false
     this.values.set(name, value)
     return true
@@ -42,7 +45,12 @@ const group = (name: string): TargetGroup => ({
 
 function recordingLog() {
   const warnings: string[] = []
-  const log: Log = { info: () => {}, warning: (m) => warnings.push(m), error: () => {}, group: (_n, fn) => fn() }
+  const log: Log = {
+    info: () => {},
+    warning: (m) => warnings.push(m),
+    error: () => {},
+    group: (_n, fn) => fn()
+  }
   return { log, warnings }
 }
 
@@ -53,7 +61,14 @@ describe('run lock', () => {
   it('creates one parameter per target group holding run URL, start and expiry', async () => {
     const store = new MemoryStore()
     const clock = new VirtualClock()
-    const held = await acquireLocks(store, [group('web'), group('api')], RUN, 3_600_000, clock, recordingLog().log)
+    const held = await acquireLocks(
+      store,
+      [group('web'), group('api')],
+      RUN,
+      3_600_000,
+      clock,
+      recordingLog().log
+    )
     expect(held.names).toEqual(['/rolling-deploy/lock/web', '/rolling-deploy/lock/api'])
     const value = JSON.parse(store.values.get('/rolling-deploy/lock/web')!)
     expect(value).toEqual({
@@ -67,7 +82,14 @@ describe('run lock', () => {
     const store = new MemoryStore()
     const clock = new VirtualClock()
     await acquireLocks(store, [group('api')], OTHER, 3_600_000, clock, recordingLog().log)
-    const attempt = acquireLocks(store, [group('web'), group('api')], RUN, 3_600_000, clock, recordingLog().log)
+    const attempt = acquireLocks(
+      store,
+      [group('web'), group('api')],
+      RUN,
+      3_600_000,
+      clock,
+      recordingLog().log
+    )
     await expect(attempt).rejects.toThrow(LockHeldError)
     await expect(attempt).rejects.toThrow(OTHER)
     // The web lock it had taken is given back; the other run's api lock is untouched.
@@ -90,9 +112,19 @@ describe('run lock', () => {
   it('releases only locks it still holds', async () => {
     const store = new MemoryStore()
     const clock = new VirtualClock()
-    const held = await acquireLocks(store, [group('web'), group('api')], RUN, 60_000, clock, recordingLog().log)
+    const held = await acquireLocks(
+      store,
+      [group('web'), group('api')],
+      RUN,
+      60_000,
+      clock,
+      recordingLog().log
+    )
     // Someone took the api lock over after it expired.
-    store.values.set('/rolling-deploy/lock/api', JSON.stringify({ runUrl: OTHER, startedAt: 'x', expiresAt: 'y' }))
+    store.values.set(
+      '/rolling-deploy/lock/api',
+      JSON.stringify({ runUrl: OTHER, startedAt: 'x', expiresAt: 'y' })
+    )
     const released = await releaseLocks(store, held, recordingLog().log)
     expect(released).toEqual(['/rolling-deploy/lock/web'])
     expect(store.values.has('/rolling-deploy/lock/web')).toBe(false)
@@ -102,7 +134,14 @@ describe('run lock', () => {
   it('names the IAM actions and the opt-out when the parameter store is denied', async () => {
     const store = new MemoryStore()
     store.denied = true
-    const attempt = acquireLocks(store, [group('web')], RUN, 60_000, new VirtualClock(), recordingLog().log)
+    const attempt = acquireLocks(
+      store,
+      [group('web')],
+      RUN,
+      60_000,
+      new VirtualClock(),
+      recordingLog().log
+    )
     await expect(attempt).rejects.toThrow(/ssm:PutParameter.*lock: false/)
   })
 

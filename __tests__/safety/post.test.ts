@@ -11,7 +11,10 @@ const TG_B = 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/b/2'
 function host(id: string, patch: Partial<JournalHost>): JournalHost {
   return {
     instanceId: id,
-    registrations: [{ targetGroupArn: TG_A, port: 80 }, { targetGroupArn: TG_B, port: 8080 }],
+    registrations: [
+      { targetGroupArn: TG_A, port: 80 },
+      { targetGroupArn: TG_B, port: 8080 }
+    ],
     state: 'pending',
     step: 'drain',
     commandSent: false,
@@ -45,12 +48,21 @@ function deps(failRegister = false) {
       }
     },
     locks: store,
-    log: { info: () => {}, warning: (m) => warnings.push(m), error: () => {}, group: (_n, fn) => fn() }
+    log: {
+      info: () => {},
+      warning: (m) => warnings.push(m),
+      error: () => {},
+      group: (_n, fn) => fn()
+    }
   }
   return { d, calls, params, warnings }
 }
 
-const lockValue = { runUrl: 'run-1', startedAt: '2026-11-23T12:00:00.000Z', expiresAt: '2026-11-23T14:00:00.000Z' }
+const lockValue = {
+  runUrl: 'run-1',
+  startedAt: '2026-11-23T12:00:00.000Z',
+  expiresAt: '2026-11-23T14:00:00.000Z'
+}
 
 describe('post step after a cancel', () => {
   const journal: Journal = {

@@ -316,12 +316,15 @@ function problems(c: Case, r: Awaited<ReturnType<typeof run>>): string[] {
       `invariant 2: minInService ${outcome.minInService}, expected ceil(${settings.minHealthyPercent}% × ${fleetIds.length}) = ${minimum}`
     )
   for (const d of sim.deregistrations) {
-    const batch = outcome.batches.find(
-      (b) =>
-        b.instanceIds.includes(d.instanceIds[0]!) &&
-        b.startedAt <= d.at &&
-        d.at <= (b.finishedAt ?? Infinity)
-    )
+    // The newest batch: one may end and the next start in the same virtual millisecond.
+    const batch = [...outcome.batches]
+      .reverse()
+      .find(
+        (b) =>
+          b.instanceIds.includes(d.instanceIds[0]!) &&
+          b.startedAt <= d.at &&
+          d.at <= (b.finishedAt ?? Infinity)
+      )
     if (!batch) {
       out.push(
         `invariant 2: ${d.instanceIds.join(',')} taken out at +${(d.at - sim.startedAt) / 1000}s outside any batch`
@@ -329,6 +332,9 @@ function problems(c: Case, r: Awaited<ReturnType<typeof run>>): string[] {
       continue
     }
     const allowed = new Set(batch.instanceIds)
+    // Hosts that failed in an earlier batch stay out even when a rollback later passes them.
+    for (const b of outcome.batches)
+      if (b.startedAt < d.at) for (const id of b.failed) allowed.add(id)
     for (const h of outcome.hosts) {
       if (
         h.state === 'failed' &&

@@ -1,11 +1,13 @@
-// A small fake world behind the rollout's ports (LoadBalancer, CommandRunner), on the virtual
-// clock. State is computed from virtual time whenever a port is called, so the fake sets no
+// A small fake world behind the rollout's ports (LoadBalancer, CommandRunner, AlarmSource), on
+// the virtual clock. State is computed from virtual time whenever a port is called, so the fake sets no
 // timers of its own. Every call lands in an ordered log (`world.calls`), e.g.
 //   ['describe tg-a', 'deregister tg-a i-1:80', 'describe tg-a', 'send deploy i-1', 'list deploy-1', ...]
 // Far simpler than the fleet simulator in __tests__/sim: no traffic, no token buckets.
 
 import type { Target, TargetGroup, TargetHealth, TargetState } from '../../src/fleet/types.js'
 import type {
+  AlarmSource,
+  AlarmStatus,
   CommandOutput,
   CommandRunner,
   CommandSpec,
@@ -47,7 +49,13 @@ export interface FakeHost {
   lbCheck: 'auto' | 'pass' | 'fail'
   ping: PingStatus
   deploy: DeployBehaviour
+  /** What the rollback command does; a Success defaults to `{ version: 'v1' }` (the old release). */
+  rollback: DeployBehaviour
+  /** Once deregistered, it never finishes draining (a connection that will not close). */
+  drainStuck?: boolean
 }
+
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
 
 export interface GroupSpec {
   name: string
@@ -71,6 +79,8 @@ export interface WorldSpec {
   maxPerCommand?: number
   /** How long after SendCommand the invocations start to be listed (default 0). */
   listDelayMs?: number
+  /** CloudWatch alarms that exist, with their state (change them with setAlarm). */
+  alarms?: Record<string, AlarmState>
 }
 
 interface Registration {
@@ -100,9 +110,12 @@ interface FakeInvocation {
   ended: boolean
 }
 
+/** What a command is, from what it runs: the health probe, the rollback command, or a deploy. */
+type CommandKind = 'deploy' | 'rollback' | 'health'
+
 interface FakeCommand {
   id: string
-  kind: 'deploy' | 'health'
+  kind: CommandKind
   sentAt: number
   invocations: FakeInvocation[]
 }
@@ -131,7 +144,7 @@ export function accessDenied(): Error {
 const DEFAULT_DEPLOY_MS = 20 * SEC
 const HEALTH_PROBE_MS = 2 * SEC
 
-export class FakeWorld implements LoadBalancer, CommandRunner {
+export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
   readonly clock = new VirtualClock()
   /** Every port call in order; a call that threw ends with ` !<error name>`. */
   readonly calls: string[] = []
@@ -147,13 +160,14 @@ export class FakeWorld implements LoadBalancer, CommandRunner {
   readonly commands = new Map<string, FakeCommand>()
   /** Every send: which kind, which hosts, which command IDs came back, what a health check reads. */
   readonly sends: Array<{
-    kind: 'deploy' | 'health'
+    kind: CommandKind
     instanceIds: string[]
     commandIds: string[]
     probe?: HealthTarget
     spec: CommandSpec
   }> = []
 
+  readonly alarms = new Map<string, AlarmState>()
   private readonly maxPerCommand: number
   private readonly listDelayMs: number
   private readonly faults: Array<{ match: Matcher; times: number; error: () => unknown }> = []
@@ -166,6 +180,7 @@ export class FakeWorld implements LoadBalancer, CommandRunner {
     this.release = spec.release ?? 'v2'
     this.maxPerCommand = spec.maxPerCommand ?? 50
     this.listDelayMs = spec.listDelayMs ?? 0
+    for (const [name, state] of Object.entries(spec.alarms ?? {})) this.alarms.set(name, state)
     for (const g of spec.groups) {
       const regs: Registration[] = g.targets.map((t) => {
         const [id, port] = typeof t === 'string' ? t.split(':') : [t.id, String(t.port ?? 80)]
@@ -233,9 +248,17 @@ export class FakeWorld implements LoadBalancer, CommandRunner {
     return (reg && this.stateOf(g, reg)) ?? 'absent'
   }
 
-  /** Calls that change or run something: register, deregister, the deploy command, cancel. */
+  /** Sets an alarm's state (creating the alarm when it did not exist). */
+  setAlarm(name: string, state: AlarmState): this {
+    this.alarms.set(name, state)
+    return this
+  }
+
+  /** Calls that change or run something: register, deregister, deploy or rollback commands, cancel. */
   mutations(): string[] {
-    return this.ok().filter((c) => /^(register|deregister|send deploy|cancel) /.test(c))
+    return this.ok().filter((c) =>
+      /^(register|deregister|send deploy|send rollback|cancel) /.test(c)
+    )
   }
 
   /** The calls that went through (not the ones a fault made throw). */
@@ -256,7 +279,15 @@ export class FakeWorld implements LoadBalancer, CommandRunner {
       error: (m) => void this.logLines.push(`error: ${m}`),
       group: (_name, fn) => fn()
     }
-    return { lb: this, runner: this, clock: this.clock, log, random: () => 0.5, ...extra }
+    return {
+      lb: this,
+      runner: this,
+      alarms: this,
+      clock: this.clock,
+      log,
+      random: () => 0.5,
+      ...extra
+    }
   }
 
   /**
@@ -286,10 +317,18 @@ export class FakeWorld implements LoadBalancer, CommandRunner {
       const gone = states.every((s) => /=(absent|draining)$/.test(s))
       const say = (what: string) =>
         problems.push(`${h.instanceId} (${h.state} at ${h.step}) ${what}: ${states.join(' ')}`)
-      if (h.state === 'deployed' && !states.every((s) => s.endsWith('=healthy'))) {
+      // (A deployed host out of service is one a cancel caught in its rollback cycle.)
+      if (
+        h.state === 'deployed' &&
+        !h.outOfService &&
+        !states.every((s) => s.endsWith('=healthy'))
+      ) {
         say('is deployed but not healthy in every group')
       }
-      if (h.outOfService && !gone) say('is reported out of service but still registered')
+      // A host being restored is registered again before the load balancer calls it healthy.
+      if (h.outOfService && !gone && h.step !== 'restore') {
+        say('is reported out of service but still registered')
+      }
       if (!h.outOfService && !registered) say('is out of the load balancer but not reported so')
     }
     for (const id of this.initialFleet) {
@@ -354,16 +393,20 @@ export class FakeWorld implements LoadBalancer, CommandRunner {
   async send(instanceIds: string[], spec: CommandSpec): Promise<SentCommand[]> {
     const script = spec.parameters.commands?.[0] ?? ''
     const probe = readHealthScript(script)
-    const kind = probe ? 'health' : 'deploy'
+    const kind: CommandKind = probe
+      ? 'health'
+      : spec.comment.includes('rollback')
+        ? 'rollback'
+        : 'deploy'
     this.call(`send ${kind} ${instanceIds.join(',')}`)
     const now = this.clock.now()
-    if (kind === 'deploy') {
+    if (kind !== 'health') {
       for (const id of instanceIds) {
         for (const g of this.groups) {
           for (const reg of g.regs.filter((r) => r.instanceId === id)) {
             const state = this.stateOf(g, reg)
             if (state && state !== 'unused') {
-              this.violations.push(`deploy sent to ${id} while ${state} in ${g.info.name}`)
+              this.violations.push(`${kind} sent to ${id} while ${state} in ${g.info.name}`)
             }
           }
         }
@@ -374,9 +417,9 @@ export class FakeWorld implements LoadBalancer, CommandRunner {
       const ids = instanceIds.slice(i, i + this.maxPerCommand)
       const id = `${kind}-${this.nextCommand++}`
       const invocations = ids.map((instanceId) =>
-        kind === 'deploy'
-          ? this.deployInvocation(instanceId, now)
-          : this.probeInvocation(instanceId, now)
+        kind === 'health'
+          ? this.probeInvocation(instanceId, now)
+          : this.commandInvocation(instanceId, now, kind)
       )
       this.commands.set(id, { id, kind, sentAt: now, invocations })
       sent.push({ commandId: id, instanceIds: ids })
@@ -445,12 +488,27 @@ export class FakeWorld implements LoadBalancer, CommandRunner {
     )
   }
 
+  // ---- AlarmSource --------------------------------------------------------------------------
+
+  async firing(alarmNames: string[]): Promise<string[]> {
+    return (await this.describe(alarmNames)).firing
+  }
+
+  /** Like DescribeAlarms: only alarms that exist are answered for. */
+  async describe(alarmNames: string[]): Promise<AlarmStatus> {
+    this.call(`alarms ${alarmNames.join(',')}`)
+    return {
+      firing: alarmNames.filter((n) => this.alarms.get(n) === 'ALARM'),
+      missing: alarmNames.filter((n) => !this.alarms.has(n))
+    }
+  }
+
   // ---- inside the world --------------------------------------------------------------------
 
   private ensureHost(id: string): FakeHost {
     let h = this.hosts.get(id)
     if (!h) {
-      h = { version: 'v1', http: 200, lbCheck: 'auto', ping: 'Online', deploy: {} }
+      h = { version: 'v1', http: 200, lbCheck: 'auto', ping: 'Online', deploy: {}, rollback: {} }
       this.hosts.set(id, h)
     }
     return h
@@ -491,6 +549,7 @@ export class FakeWorld implements LoadBalancer, CommandRunner {
     if (reg.fixed) return reg.fixed
     const now = this.clock.now()
     if (reg.phase === 'draining') {
+      if (this.host(reg.instanceId).drainStuck) return 'draining'
       return now < reg.since + g.info.deregistrationDelaySeconds * SEC ? 'draining' : undefined
     }
     const passes = this.passesLbCheck(reg.instanceId)
@@ -500,8 +559,13 @@ export class FakeWorld implements LoadBalancer, CommandRunner {
     return passes ? 'healthy' : 'unhealthy'
   }
 
-  private deployInvocation(instanceId: string, now: number): FakeInvocation {
-    const d = this.host(instanceId).deploy
+  private commandInvocation(
+    instanceId: string,
+    now: number,
+    kind: 'deploy' | 'rollback'
+  ): FakeInvocation {
+    const d = this.host(instanceId)[kind]
+    const version = kind === 'deploy' ? this.release : 'v1'
     const status = d.status ?? 'Success'
     const ran = !['Undeliverable', 'DeliveryTimedOut', 'InvalidPlatform', 'AccessDenied'].includes(
       status
@@ -511,9 +575,15 @@ export class FakeWorld implements LoadBalancer, CommandRunner {
       endsAt: now + (d.durationMs ?? DEFAULT_DEPLOY_MS),
       status,
       exitCode: d.exitCode ?? (status === 'Success' ? 0 : status === 'Failed' && ran ? 1 : -1),
-      stdout: d.stdout ?? (status === 'Success' ? `deployed ${this.release}\n` : ''),
+      stdout:
+        d.stdout ??
+        (status !== 'Success'
+          ? ''
+          : kind === 'deploy'
+            ? `deployed ${version}\n`
+            : `rolled back to ${version}\n`),
       stderr: d.stderr ?? '',
-      then: d.then ?? (status === 'Success' ? { version: this.release } : undefined),
+      then: d.then ?? (status === 'Success' ? { version } : undefined),
       ended: false
     }
   }
@@ -541,7 +611,7 @@ export class FakeWorld implements LoadBalancer, CommandRunner {
     for (const { c, inv } of due) {
       inv.ended = true
       const h = this.host(inv.instanceId)
-      if (c.kind === 'deploy') Object.assign(h, inv.then ?? {})
+      if (c.kind !== 'health') Object.assign(h, inv.then ?? {})
       else if (inv.status === 'Success') {
         inv.stdout = `${HEALTH_MARKER} status=${h.http}\n${JSON.stringify({ version: h.version })}`
       }

@@ -1,7 +1,7 @@
 // CloudWatch alarms behind the AlarmSource port.
 
 import { CloudWatchClient, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch'
-import type { AlarmSource } from '../rollout/ports.js'
+import type { AlarmSource, AlarmStatus } from '../rollout/ports.js'
 import { chunks } from './ssm.js'
 
 /** DescribeAlarms takes at most 100 alarm names per call. */
@@ -11,7 +11,13 @@ export class CloudWatchAlarms implements AlarmSource {
   constructor(private readonly client: CloudWatchClient) {}
 
   async firing(alarmNames: string[]): Promise<string[]> {
+    return (await this.describe(alarmNames)).firing
+  }
+
+  /** One read of every named alarm: DescribeAlarms answers only for alarms that exist. */
+  async describe(alarmNames: string[]): Promise<AlarmStatus> {
     const firing: string[] = []
+    const found = new Set<string>()
     for (const names of chunks(alarmNames, NAMES_PER_CALL)) {
       const pages = paginateDescribeAlarms(
         { client: this.client },
@@ -19,10 +25,12 @@ export class CloudWatchAlarms implements AlarmSource {
       )
       for await (const page of pages) {
         for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
-          if (a.StateValue === 'ALARM' && a.AlarmName) firing.push(a.AlarmName)
+          if (!a.AlarmName) continue
+          found.add(a.AlarmName)
+          if (a.StateValue === 'ALARM') firing.push(a.AlarmName)
         }
       }
     }
-    return firing
+    return { firing, missing: alarmNames.filter((n) => !found.has(n)) }
   }
 }

@@ -63,12 +63,15 @@ export async function runBatch(
   const now = clock.now()
   // A rollback keeps the host's deploy batch and start: the report tells where it was deployed.
   const start = cycle.kind === 'deploy' ? { batch: number, startedAt: now } : {}
+  // A host rolled back keeps why its deploy failed until its rollback ends, for the post step.
+  const clear = cycle.kind === 'deploy' ? { reason: undefined } : {}
   book.update(hosts, {
     ...start,
+    ...clear,
     step: 'drain',
     outOfService: true,
     commandSent: false,
-    reason: undefined
+    cycle: cycle.kind
   })
 
   // 1. Out of every target group, and wait until the load balancer has finished draining.

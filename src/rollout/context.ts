@@ -18,4 +18,11 @@ export interface RolloutContext {
   minInService: number
   /** How long a mutating call keeps being retried through throttling before the run gives up. */
   apiPatienceMs: number
+  /** Where the run is, for reasons that say when something was seen ("during batch 2"). */
+  activity?: string
+  /**
+   * Set when an alarm named in `alarms` was seen in ALARM: the batch in flight finishes its
+   * cycle, no new batch starts.
+   */
+  alarmStop?: string
 }

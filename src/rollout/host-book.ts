@@ -39,9 +39,9 @@ export class HostBook {
     this.onChange?.(this.records)
   }
 
-  /** Ends a host's run in a final state, with where and why. */
+  /** Ends a host's run (and the cycle it was in) in a final state, with where and why. */
   finish(host: HostRecord, state: HostState, patch: Partial<HostRecord> = {}): void {
-    this.update(host, { ...patch, state, finishedAt: this.clock.now() })
+    this.update(host, { cycle: undefined, ...patch, state, finishedAt: this.clock.now() })
   }
 
   fail(

@@ -43,7 +43,7 @@ export function unhealthyReason(
   return `load balancer reports ${t.state} in ${group?.name ?? 'its target group'} port ${t.port}${why ? ` (${why})` : ''}`
 }
 
-function groupsOf(ctx: RolloutContext, hosts: HostRecord[]): TargetGroup[] {
+export function groupsOf(ctx: RolloutContext, hosts: HostRecord[]): TargetGroup[] {
   const arns = new Set(hosts.flatMap((h) => h.registrations.map((r) => r.targetGroupArn)))
   return ctx.groups.filter((g) => arns.has(g.arn))
 }

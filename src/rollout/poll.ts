@@ -18,6 +18,8 @@ export interface PollOptions {
    * more, then throws that error. Default: 5 minutes.
    */
   transientGraceMs?: number
+  /** Run the poller's watch (see Poller.setWatch) while waiting; default true. */
+  watch?: boolean
 }
 
 export type PollResult<T> =
@@ -31,12 +33,37 @@ export const POLL_DEFAULTS = {
   transientGraceMs: 5 * 60_000
 }
 
+/**
+ * Something to look at while any wait goes on (the alarms): run at most every `everyMs` of clock
+ * time, between the wait's own checks. It must not throw: it records what it sees.
+ */
+export interface Watch {
+  everyMs: number
+  run: () => Promise<void>
+}
+
 export class Poller {
+  private watcher?: Watch
+  private watchedAt = -Infinity
+
   constructor(
     readonly clock: Clock,
     private readonly random: () => number = Math.random,
     readonly signal?: AbortSignal
   ) {}
+
+  /** Installs (or removes) the watch every wait runs; it counts as just run. */
+  setWatch(watch: Watch | undefined): void {
+    this.watcher = watch
+    this.watchedAt = this.clock.now()
+  }
+
+  /** Runs the watch now (a wait that reads the same thing itself calls this and passes watch: false). */
+  async watchNow(): Promise<void> {
+    if (!this.watcher) return
+    this.watchedAt = this.clock.now()
+    await this.watcher.run()
+  }
 
   get cancelled(): boolean {
     return this.signal?.aborted ?? false
@@ -55,7 +82,7 @@ export class Poller {
       const remaining = deadline - this.clock.now()
       // Past the deadline only to get an answer through throttling: keep the normal pace.
       const ms = remaining > 0 || transient ? this.jittered(wait) : 0
-      await this.clock.sleep(remaining > 0 ? Math.min(ms, remaining) : ms, this.signal)
+      await this.pause(remaining > 0 ? Math.min(ms, remaining) : ms, opts.watch !== false)
       if (this.cancelled) return { status: 'cancelled' }
       const outcome = await this.attempt(check)
       if (outcome.value !== undefined) return { status: 'done', value: outcome.value }
@@ -80,6 +107,23 @@ export class Poller {
       }
       await this.clock.sleep(this.jittered(delay))
       delay = Math.min(POLL_DEFAULTS.maxDelayMs * 4, delay * 2)
+    }
+  }
+
+  /** Sleeps ms; with a watch, in slices so the watch runs every everyMs meanwhile. */
+  private async pause(ms: number, watching: boolean): Promise<void> {
+    const watch = watching ? this.watcher : undefined
+    if (!watch) return this.clock.sleep(ms, this.signal)
+    const end = this.clock.now() + ms
+    for (;;) {
+      if (this.cancelled) return
+      if (this.clock.now() - this.watchedAt >= watch.everyMs) await this.watchNow()
+      const left = end - this.clock.now()
+      if (left <= 0) return
+      await this.clock.sleep(
+        Math.min(left, this.watchedAt + watch.everyMs - this.clock.now()),
+        this.signal
+      )
     }
   }
 

@@ -71,9 +71,20 @@ export interface CommandRunner {
   pingStatus(instanceIds: string[]): Promise<Map<string, PingStatus>>
 }
 
-/** CloudWatch alarms named by the `alarms` input that are currently in ALARM. */
+/** What DescribeAlarms says about the alarms named by the `alarms` input. */
+export interface AlarmStatus {
+  /** Named alarms currently in ALARM. */
+  firing: string[]
+  /** Named alarms that do not exist (DescribeAlarms returns only existing ones). */
+  missing: string[]
+}
+
+/** CloudWatch alarms named by the `alarms` input. */
 export interface AlarmSource {
+  /** The named alarms currently in ALARM (an alarm that does not exist is not firing). */
   firing(alarmNames: string[]): Promise<string[]>
+  /** Firing and missing alarms in one read; without it, existence cannot be checked. */
+  describe?(alarmNames: string[]): Promise<AlarmStatus>
 }
 
 /** A key-value store with create-if-absent, for the per-target-group run lock. */

@@ -1,33 +1,27 @@
-// The whole run, pure: discover → pre-check → plan → batch cycle → final check. It talks only
-// to the ports in RolloutDeps and waits only on the injected clock.
+// The whole run, pure: discover → alarms exist → lock → pre-check → plan → batch cycle (alarms
+// before each batch and during every wait; the canary bake after the first) → final check, and on
+// a stop for failures or an alarm with on-failure: rollback, the rollback. It talks only to the
+// ports in RolloutDeps and waits only on the injected clock.
 
 import type { Settings } from '../settings.js'
 import { resolveAmount } from '../settings.js'
 import { discoverFleet } from '../fleet/discover.js'
-import {
-  batchSizeAt,
-  capacityAllowance,
-  pickBatch,
-  planBatches,
-  type GroupCapacity
-} from '../plan.js'
+import { batchSizeAt, pickBatch, planBatches } from '../plan.js'
 import { errorMessage } from '../aws/errors.js'
 import { formatDuration } from '../report/format.js'
 import type { RolloutContext } from './context.js'
 import { HostBook } from './host-book.js'
 import { Poller } from './poll.js'
 import { precheck } from './precheck.js'
-import {
-  isInService,
-  registrationStates,
-  snapshot,
-  unhealthyReason,
-  type HealthSnapshot
-} from './load-balancer.js'
+import { isInService, unhealthyReason } from './load-balancer.js'
 import { runBatch, type Cycle } from './batch-cycle.js'
 import { deploySpec } from './command-spec.js'
 import { verifyHealth } from './health-check.js'
 import { LockHeldError } from './lock.js'
+import { awaitCapacity, groupCapacities, type CapacityView } from './capacity.js'
+import { ALARM_WATCH_MS, AlarmWatch, alarmReason, validateAlarms } from './alarms.js'
+import { canaryBake } from './canary.js'
+import { rollBack } from './rollback.js'
 import type { HostRecord, RolloutDeps, RolloutOutcome, RunResult } from './types.js'
 
 /** How long a mutating AWS call keeps being retried through throttling before the run gives up. */
@@ -55,6 +49,15 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
     return f
   })
 
+  // Every named alarm must exist before anything is changed (a dry run checks it too).
+  const firingAtStart = await validateAlarms(
+    settings.alarms,
+    deps,
+    poller,
+    API_PATIENCE_MS,
+    settings.region
+  )
+
   const book = new HostBook(fleet.hosts, clock, deps.onChange)
   const fleetSize = book.size
   const ctx: RolloutContext = {
@@ -81,6 +84,12 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
     fleetSize,
     minInService: ctx.minInService
   })
+
+  if (firingAtStart.length > 0) {
+    const why = alarmReason(firingAtStart, 'before the run')
+    if (settings.dryRun) log.warning(`${why}: a real run would stop before its first batch`)
+    else return outcome('failed', `${why}; nothing was changed`)
+  }
 
   if (!settings.dryRun && settings.lock && deps.lock) {
     try {
@@ -141,53 +150,128 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
     expectedVersion: settings.expectedVersion,
     passState: 'deployed'
   }
+  const source = deps.alarms
+  const alarms =
+    settings.alarms.length > 0 && source ? new AlarmWatch(ctx, settings.alarms, source) : undefined
+  // Every wait from here on looks at the alarms every ALARM_WATCH_MS.
+  if (alarms) poller.setWatch({ everyMs: ALARM_WATCH_MS, run: () => alarms.peek() })
 
-  let stopReason: string | undefined
+  /** Why the run stops, and whether on-failure: rollback applies to it. */
+  let stop: { reason: string; rollback: boolean } | undefined
+  /** Failures over the budget, or an alarm seen by a wait: both call for a rollback. */
+  const failureStop = () => {
+    const failed = book.count('failed')
+    const reason =
+      failed > maxFailures
+        ? `${failed} host(s) failed, more than max-failures (${maxFailures})`
+        : ctx.alarmStop
+    return reason ? { reason, rollback: true } : undefined
+  }
+  const checkAlarms = async (activity: string) => {
+    ctx.activity = activity
+    if (alarms && !ctx.alarmStop) await alarms.check()
+    return failureStop()
+  }
   try {
     for (let number = 1; ; number++) {
       const remaining = book.inState('pending')
       if (remaining.length === 0 || poller.cancelled) break
-      if (book.count('failed') > maxFailures) {
-        stopReason = `${book.count('failed')} host(s) failed, more than max-failures (${maxFailures})`
-        break
-      }
+      stop = failureStop() ?? (await checkAlarms(`before batch ${number}`))
+      if (stop || poller.cancelled) break
       const batch = await log.group(`Batch ${number}: capacity`, () =>
         takeBatch(ctx, remaining, number)
       )
       if (typeof batch === 'string') {
-        stopReason = batch
+        stop = { reason: batch, rollback: false }
         break
       }
       if (batch.length === 0) continue
       if (poller.cancelled) break // the cancel came while the capacity was read: start nothing
-      await log.group(`Batch ${number}: ${batch.map((h) => h.instanceId).join(', ')}`, () =>
-        runBatch(ctx, batch, number, cycle)
+      ctx.activity = `during batch ${number}`
+      const record = await log.group(
+        `Batch ${number}: ${batch.map((h) => h.instanceId).join(', ')}`,
+        () => runBatch(ctx, batch, number, cycle)
       )
-    }
-    if (!stopReason && !poller.cancelled && book.count('failed') > maxFailures) {
-      stopReason = `${book.count('failed')} host(s) failed, more than max-failures (${maxFailures})`
-    }
-    if (!stopReason && !poller.cancelled && settings.expectedVersion !== undefined) {
-      await log.group('Final check', () => finalCheck(ctx, settings.expectedVersion!))
-      if (book.count('failed') > maxFailures) {
-        stopReason = `${book.count('failed')} host(s) failed, more than max-failures (${maxFailures})`
+      // The canary bake guards the batches after the first: with none left, there is nothing to wait for.
+      const bake =
+        number === 1 &&
+        settings.canaryWaitMs > 0 &&
+        book.count('pending') > 0 &&
+        !poller.cancelled &&
+        !failureStop()
+      if (bake) {
+        await log.group(
+          `Canary: watching batch 1 for ${formatDuration(settings.canaryWaitMs)}`,
+          () => canaryBake(ctx, record, maxFailures)
+        )
       }
     }
-  } catch (err) {
-    stopReason = `stopped by an AWS error: ${errorMessage(err)}`
-    log.error(stopReason)
-    // Whoever was mid-cycle is out of service: say so rather than leave them pending.
-    for (const h of book.records) {
-      if (h.state === 'pending' && h.outOfService) book.fail(h, h.step, stopReason)
+    if (!stop && !poller.cancelled) stop = failureStop()
+    // The release has reached every host it will: one more look at the alarms before calling it done.
+    if (!stop && !poller.cancelled && book.count('deployed') > 0) {
+      stop = await checkAlarms('after the last batch')
     }
+    if (!stop && !poller.cancelled && settings.expectedVersion !== undefined) {
+      ctx.activity = 'during the final check'
+      await log.group('Final check', () => finalCheck(ctx, settings.expectedVersion!))
+      stop = failureStop()
+    }
+  } catch (err) {
+    stop = { reason: `stopped by an AWS error: ${errorMessage(err)}`, rollback: false }
+    log.error(stop.reason)
+    failMidCycle(ctx, stop.reason)
   }
 
   if (poller.cancelled) return outcome('cancelled', CANCELLED)
-  if (stopReason) return outcome('failed', stopReason)
+  if (stop?.rollback && settings.onFailure === 'rollback') {
+    // Not one log group: each rollback batch has its own (GitHub does not nest groups).
+    return rollbackAfter(ctx, stop.reason, maxFailures, outcome)
+  }
+  if (stop) return outcome('failed', stop.reason)
   if (book.count('failed') > 0) {
     log.warning(`${book.count('failed')} host(s) failed, within max-failures (${maxFailures})`)
   }
   return outcome('success')
+}
+
+/** After an AWS error: whoever was mid-cycle is out of service; say so rather than leave them as they were. */
+function failMidCycle(ctx: RolloutContext, reason: string): void {
+  for (const h of ctx.book.records) {
+    if (h.cycle === 'rollback') ctx.book.fail(h, h.step, `rollback: ${reason}`)
+    else if (h.cycle || (h.state === 'pending' && h.outOfService)) ctx.book.fail(h, h.step, reason)
+  }
+}
+
+/** on-failure: rollback, once the run stopped for failures or an alarm. */
+async function rollbackAfter(
+  ctx: RolloutContext,
+  reason: string,
+  maxFailures: number,
+  outcome: (result: RunResult, reason?: string) => RolloutOutcome
+): Promise<RolloutOutcome> {
+  const { log } = ctx.deps
+  log.error(`${reason}: on-failure is rollback, running rollback-command`)
+  // An alarm now changes nothing: the rollback is what it calls for.
+  ctx.poller.setWatch(undefined)
+  let rb
+  try {
+    rb = await rollBack(ctx, maxFailures)
+  } catch (err) {
+    const why = `stopped by an AWS error: ${errorMessage(err)}`
+    log.error(`rollback ${why}`)
+    failMidCycle(ctx, why)
+    return outcome('failed', `${reason}; rollback ${why}`)
+  }
+  if (ctx.poller.cancelled) return outcome('cancelled', CANCELLED)
+  if (!rb.completed) {
+    log.error(`rollback stopped: ${rb.stoppedBecause}`)
+    return outcome('failed', `${reason}; rollback stopped: ${rb.stoppedBecause}`)
+  }
+  if (rb.attempted === 0) return outcome('failed', `${reason}; nothing to roll back`)
+  const rolledBack = ctx.book.count('rolled-back')
+  const failed = rb.attempted - rolledBack
+  const tally = `rolled back ${rolledBack} host(s)${failed > 0 ? `, rollback failed on ${failed}` : ''}`
+  return outcome('rolled-back', `${reason}; ${tally}`)
 }
 
 /**
@@ -201,22 +285,8 @@ async function takeBatch(
   number: number
 ): Promise<HostRecord[] | string> {
   const { settings, book, deps } = ctx
-  const read = async () => {
-    const snap = await snapshot(ctx)
-    // Every host the load balancer serves from counts, skipped ones included (they are part of the
-    // fleet the minimum is computed from); hosts this run took out count only once healthy again.
-    const inService = book.records.filter((h) => !h.outOfService && isInService(h, snap))
-    ctx.capacity.push({ at: deps.clock.now(), inService: inService.length })
-    return {
-      snap,
-      inService,
-      allowance: capacityAllowance(inService.length, ctx.minInService),
-      groups: groupCapacities(ctx, snap)
-    }
-  }
-  type View = Awaited<ReturnType<typeof read>>
   /** The batch this view allows, or why it allows none. */
-  const choose = (v: View): { ids: string[]; why?: string } => {
+  const choose = (v: CapacityView): { ids: string[]; why?: string } => {
     const candidates = remaining.filter((h) => isInService(h, v.snap)).map((h) => h.instanceId)
     if (candidates.length === 0) return { ids: [] } // all fell sick: skipped below
     if (v.allowance < 1) {
@@ -230,54 +300,21 @@ async function takeBatch(
     return pick.picked.length > 0 ? { ids: pick.picked } : { ids: [], why: pick.blocked }
   }
 
-  let view = await ctx.poller.retry(read, ctx.apiPatienceMs)
-  let choice = choose(view)
-  if (choice.why) {
-    deps.log.warning(
-      `${choice.why}: waiting up to ${formatDuration(settings.healthTimeoutMs)} for capacity to recover`
-    )
-    const waited = await ctx.poller.until(
-      async () => {
-        view = await read()
-        choice = choose(view)
-        return choice.why ? undefined : view
-      },
-      { timeoutMs: settings.healthTimeoutMs, expectedMs: 5000, maxDelayMs: 10_000 }
-    )
-    if (waited.status === 'cancelled') return []
-    if (waited.status === 'timeout') {
-      return `capacity guard: ${choice.why}; none recovered within health-timeout ${formatDuration(settings.healthTimeoutMs)}`
-    }
-  }
+  const got = await awaitCapacity(ctx, choose)
+  if (got.status === 'interrupted') return []
+  if (got.status === 'stop') return got.reason
   // A host that fell sick since the pre-check is not taken out: it is skipped, as the pre-check would have.
   for (const h of remaining) {
-    if (!isInService(h, view.snap)) {
+    if (!isInService(h, got.view.snap)) {
       book.finish(h, 'skipped', {
         step: 'capacity',
         batch: null,
-        reason: `before batch ${number}: ${unhealthyReason(h, view.snap, ctx.groups) ?? 'not in service'}`
+        reason: `before batch ${number}: ${unhealthyReason(h, got.view.snap, ctx.groups) ?? 'not in service'}`
       })
       deps.log.warning(`${h.instanceId} skipped: ${h.reason}`)
     }
   }
-  return choice.ids.map((id) => book.get(id))
-}
-
-/** Per target group: its hosts, and how many of them it serves from now (hosts this run took out excluded). */
-function groupCapacities(ctx: RolloutContext, snap: HealthSnapshot): GroupCapacity[] {
-  return ctx.groups.map((g) => {
-    const members = ctx.book.records.filter((h) =>
-      h.registrations.some((r) => r.targetGroupArn === g.arn)
-    )
-    const serving = members.filter(
-      (h) =>
-        !h.outOfService &&
-        registrationStates(h, snap).every(
-          (t, i) => h.registrations[i]!.targetGroupArn !== g.arn || t.state === 'healthy'
-        )
-    )
-    return { name: g.name, members: members.map((h) => h.instanceId), inService: serving.length }
-  })
+  return got.ids.map((id) => book.get(id))
 }
 
 /** Every deployed host must still report expected-version at the end. */

@@ -43,6 +43,11 @@ export interface HostRecord {
   outOfService: boolean
   /** True once a deploy (or rollback) command was sent to the host. */
   commandSent: boolean
+  /**
+   * The batch cycle the host is in right now (from its deregistration until it ends the cycle,
+   * passed or failed): the post step reads it to know what a cancel interrupted.
+   */
+  cycle?: 'deploy' | 'rollback'
 }
 
 export type Phase = 'drain' | 'command' | 'verify' | 'restore' | 'canary' | 'capacity'

@@ -1,0 +1,295 @@
+// Cancelling the bundled action mid-rollout, as GitHub does (SIGINT), then running its post step
+// as the runner would (STATE_<name> from the GITHUB_STATE file). Against the moto emulator: no
+// lock parameter may remain, and every host must be back in service or named in the post step's
+// ::warning lines.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm'
+import {
+  DIST,
+  Emulator,
+  NODE24,
+  REGION,
+  ROOT,
+  actionDefaults,
+  describeRun,
+  inputEnvName,
+  parseFileCommands,
+  removeRunDirs,
+  runPost,
+  sleep,
+  type ActionRun,
+  type HostState,
+  type SeedResult
+} from './harness.js'
+
+let emu: Emulator
+const dirs: string[] = []
+const children = new Set<ChildProcess>()
+
+beforeAll(async () => {
+  emu = await Emulator.start()
+})
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
+  await emu?.stop()
+  removeRunDirs()
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+
+const TG = 'rd-cancel'
+
+/** 6 hosts; a 2 s deregistration delay, so a drain lasts long enough to be interrupted. */
+async function seed(): Promise<SeedResult> {
+  await emu.reset()
+  return emu.seed({
+    hosts: 6,
+    version: 'v1',
+    targetGroups: [{ name: TG, deregistrationDelay: 2, interval: 1, healthyThreshold: 2 }]
+  })
+}
+
+const inputs = {
+  'target-groups': TG,
+  // long enough for a SIGINT to land while it runs
+  command: 'sleep 4; printf v2 > version',
+  'expected-version': 'v2',
+  'batch-size': '2',
+  'min-healthy-percent': '50',
+  'health-timeout': '20s',
+  'command-timeout': '30s',
+  'drain-timeout': '15s',
+  lock: 'true'
+}
+
+interface MainRun extends ActionRun {
+  /** ms from SIGINT to the process's exit */
+  exitAfterSignalMs: number
+}
+
+/**
+ * Runs the main step like the runner (INPUT_*, file commands) and sends SIGINT once `when`
+ * resolves true; `when` is polled with the step's stdout so far.
+ */
+async function runAndCancel(
+  when: (stdout: string) => Promise<boolean>,
+  timeoutMs = 90_000
+): Promise<MainRun> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rd-e2e-cancel-'))
+  dirs.push(dir)
+  const runnerTemp = path.join(dir, 'runner-temp')
+  const workspace = path.join(dir, 'workspace')
+  const fileCommands = path.join(dir, 'file-commands')
+  await Promise.all([runnerTemp, workspace, fileCommands].map((d) => mkdir(d, { recursive: true })))
+  const files = {
+    GITHUB_OUTPUT: path.join(fileCommands, 'set_output'),
+    GITHUB_STATE: path.join(fileCommands, 'save_state'),
+    GITHUB_STEP_SUMMARY: path.join(fileCommands, 'step_summary'),
+    GITHUB_ENV: path.join(fileCommands, 'set_env'),
+    GITHUB_PATH: path.join(fileCommands, 'add_path')
+  }
+  await Promise.all(Object.values(files).map((f) => writeFile(f, '')))
+  const eventPath = path.join(dir, 'event.json')
+  await writeFile(eventPath, JSON.stringify({ inputs: {}, ref: 'refs/heads/main' }))
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: process.env.HOME ?? os.homedir(),
+    LANG: 'C.UTF-8',
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_ACTION: 'deploy',
+    GITHUB_ACTION_PATH: ROOT,
+    GITHUB_EVENT_NAME: 'workflow_dispatch',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_RUN_ID: String(4300000000 + dirs.length),
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'https://api.github.com',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: runnerTemp,
+    RUNNER_OS: 'Linux',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...files,
+    ...emu.awsEnv()
+  }
+  for (const [name, value] of Object.entries({ ...actionDefaults(), ...inputs }))
+    env[inputEnvName(name)] = value
+
+  const started = Date.now()
+  const child = spawn(NODE24, [DIST], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.add(child)
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()))
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()))
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.once('close', (code, signal) => resolve([code, signal]))
+  )
+  let done = false
+  void exited.then(() => (done = true))
+
+  let signalledAt = 0
+  try {
+    while (!done && Date.now() - started < timeoutMs) {
+      if (await when(stdout)) {
+        signalledAt = Date.now()
+        child.kill('SIGINT')
+        break
+      }
+      await sleep(50)
+    }
+    if (!signalledAt) throw new Error(`never reached the moment to cancel:\n${stdout}\n${stderr}`)
+    // The runner sends SIGTERM 7.5 s after SIGINT: the step must be gone before that.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+    const [code, signal] = await exited
+    clearTimeout(timer)
+    const read = (f: string) => readFile(f, 'utf8').catch(() => '')
+    const outputs = parseFileCommands(await read(files.GITHUB_OUTPUT))
+    return {
+      code,
+      signal,
+      stdout,
+      stderr,
+      outputs,
+      summary: await read(files.GITHUB_STEP_SUMMARY),
+      // what the runner turns into STATE_<name> for the post step
+      state: parseFileCommands(await read(files.GITHUB_STATE)),
+      report: outputs.report ? JSON.parse(outputs.report) : undefined,
+      dir,
+      durationMs: Date.now() - started,
+      exitAfterSignalMs: Date.now() - signalledAt
+    }
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    children.delete(child)
+  }
+}
+
+/** The hosts of batch 2, from the step's log: `::group::Batch 2: i-…, i-…`. */
+function batch2Hosts(stdout: string): string[] | undefined {
+  const m = /::group::Batch 2: (i-[0-9a-f]+(?:, i-[0-9a-f]+)*)/.exec(stdout)
+  return m?.[1]?.split(', ')
+}
+
+async function lockParameters(): Promise<string[]> {
+  const ssm = new SSMClient({
+    region: REGION,
+    endpoint: emu.url,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' }
+  })
+  const out = await ssm.send(
+    new GetParametersByPathCommand({ Path: '/rolling-deploy/lock', Recursive: true })
+  )
+  ssm.destroy()
+  return (out.Parameters ?? []).map((p) => p.Name!)
+}
+
+const inService = (h: HostState) =>
+  h.registrations.length === h.homeTargetGroups.length &&
+  h.registrations.length > 0 &&
+  h.registrations.every((r) => r.state === 'healthy')
+
+/** Waits until every host is in service or named in a warning; returns the hosts still out. */
+async function expectInServiceOrWarned(post: ActionRun, warned: string[]): Promise<HostState[]> {
+  const deadline = Date.now() + 15_000
+  for (;;) {
+    const hosts = await emu.state()
+    const out = hosts.filter((h) => !inService(h))
+    const unreported = out.filter((h) => !warned.includes(h.instanceId))
+    if (unreported.length === 0) return out
+    if (Date.now() > deadline) {
+      throw new Error(
+        `out of service and not reported: ${JSON.stringify(unreported)}\n--- post ---\n${describeRun(post)}`
+      )
+    }
+    await sleep(250)
+  }
+}
+
+/** Instance IDs named by the post step's ::warning lines. */
+const warnedHosts = (post: ActionRun): string[] =>
+  post.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('::warning'))
+    .flatMap((l) => l.match(/i-[0-9a-f]{8,}/g) ?? [])
+
+async function cancelThenPost(when: (stdout: string) => Promise<boolean>) {
+  const main = await runAndCancel(when)
+  expect({ code: main.code, result: main.outputs.result }).toEqual({ code: 1, result: 'cancelled' })
+  expect(main.exitAfterSignalMs).toBeLessThan(7_500)
+  expect(main.state.journal).toBeDefined()
+  expect(await lockParameters()).not.toEqual([]) // the cancelled step left its lock for the post step
+  const post = await runPost(emu, inputs, main.state)
+  if (post.code !== 0) throw new Error(`post step failed:\n${describeRun(post)}`)
+  expect(await lockParameters()).toEqual([])
+  expect(await emu.violations()).toEqual([])
+  return { main, post }
+}
+
+test('SIGINT while batch 2 drains: the post step registers its hosts back and releases the lock', async () => {
+  await seed()
+  let batch2: string[] | undefined
+  const { main, post } = await cancelThenPost(async (stdout) => {
+    batch2 = batch2Hosts(stdout)
+    if (!batch2) return false
+    // Deregistered, and still draining (2 s deregistration delay).
+    const hosts = await emu.state()
+    return batch2.every((id) =>
+      hosts.find((h) => h.instanceId === id)!.registrations.every((r) => r.state === 'draining')
+    )
+  })
+  expect(batch2).toHaveLength(2)
+  // No command reached batch 2.
+  const commanded = (await emu.deployCommands()).flatMap((c) => c.instanceIds)
+  expect(commanded.filter((id) => batch2!.includes(id))).toEqual([])
+  // Reported as pending at drain by the main step.
+  for (const id of batch2!) {
+    expect(main.report?.find((r) => r.instanceId === id)).toMatchObject({
+      state: 'pending',
+      step: 'drain'
+    })
+  }
+  expect(post.summary).toContain(`Registered back **2** host(s)`)
+  const warned = warnedHosts(post)
+  expect(warned).toEqual([])
+  expect(await expectInServiceOrWarned(post, warned)).toEqual([])
+})
+
+test('SIGINT while batch 2 runs its command: those hosts stay out and are named in ::warning lines', async () => {
+  const seeded = await seed()
+  let batch2: string[] | undefined
+  const { main, post } = await cancelThenPost(async (stdout) => {
+    batch2 = batch2Hosts(stdout)
+    if (!batch2) return false
+    const running = (await emu.deployCommands()).filter((c) =>
+      c.instanceIds.some((id) => batch2!.includes(id))
+    )
+    return running.length > 0
+  })
+  const warned = warnedHosts(post)
+  expect([...warned].sort()).toEqual([...batch2!].sort())
+  // Each warning names the command that was in flight.
+  const commandIds = main
+    .report!.filter((r) => batch2!.includes(r.instanceId))
+    .map((r) => r.commandId)
+  for (const id of commandIds) expect(post.stdout).toContain(id!)
+  // The hosts of batch 1 are deployed and back; the others were never touched.
+  const out = await expectInServiceOrWarned(post, warned)
+  expect(out.map((h) => h.instanceId).sort()).toEqual([...batch2!].sort())
+  const untouched = seeded.hosts.filter(
+    (h) =>
+      !batch2!.includes(h.instanceId) &&
+      main.report?.find((r) => r.instanceId === h.instanceId)?.state === 'pending'
+  )
+  expect(untouched).toHaveLength(2)
+  // The post step's summary section lists them.
+  expect(post.summary).toContain('Hosts left out of service')
+})
