@@ -181,7 +181,7 @@ export function renderCapacity(o: RolloutOutcome, options: TimelineOptions = {})
   const lowest = samples.reduce((low, s) => (s.inService < low.inService ? s : low), samples[0]!)
   const fleet = Math.max(o.fleetSize, ...samples.map((s) => s.inService), 1)
   const head = [
-    `Lowest: **${lowest.inService}** of ${o.fleetSize} host(s) in service at +${formatDuration(lowest.at - o.startedAt)} (at least ${o.minInService} required). Sampled before each batch.`,
+    `Lowest: **${lowest.inService}** of ${o.fleetSize} host(s) in service at +${formatDuration(lowest.at - o.startedAt)} (at least ${o.minInService} required). Sampled whenever a host went out or came back, and from the load balancer before each batch.`,
     '',
     '| time | in service | |',
     '| --- | --- | --- |'

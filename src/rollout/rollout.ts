@@ -58,7 +58,20 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
     settings.region
   )
 
-  const book = new HostBook(fleet.hosts, clock, deps.onChange)
+  // Capacity over time for the summary: a sample whenever a host goes out or comes back, besides
+  // the load balancer's own count read before each batch.
+  const capacity: RolloutOutcome['capacity'] = []
+  let outNow = -1
+  const sampleCapacity = (hosts: readonly HostRecord[]) => {
+    const out = hosts.filter((h) => h.outOfService || h.state === 'skipped').length
+    if (out === outNow) return
+    outNow = out
+    capacity.push({ at: clock.now(), inService: hosts.length - out })
+  }
+  const book = new HostBook(fleet.hosts, clock, (hosts) => {
+    deps.onChange?.(hosts)
+    sampleCapacity(hosts)
+  })
   const fleetSize = book.size
   const ctx: RolloutContext = {
     settings,
@@ -67,7 +80,7 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
     book,
     poller,
     batches: [],
-    capacity: [],
+    capacity,
     fleetSize,
     minInService: 0,
     apiPatienceMs: API_PATIENCE_MS
