@@ -3,23 +3,13 @@
 // lock parameter may remain, and every host must be back in service or named in the post step's
 // ::warning lines.
 
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm'
 import {
-  DIST,
   Emulator,
-  NODE24,
   REGION,
-  ROOT,
-  actionDefaults,
   describeRun,
-  inputEnvName,
-  parseFileCommands,
   removeRunDirs,
+  runAction,
   runPost,
   sleep,
   type ActionRun,
@@ -28,18 +18,14 @@ import {
 } from './harness.js'
 
 let emu: Emulator
-const dirs: string[] = []
-const children = new Set<ChildProcess>()
 
 beforeAll(async () => {
   emu = await Emulator.start()
 })
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
   await emu?.stop()
   removeRunDirs()
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 })
 
 const TG = 'rd-cancel'
@@ -72,105 +58,16 @@ interface MainRun extends ActionRun {
   exitAfterSignalMs: number
 }
 
-/**
- * Runs the main step like the runner (INPUT_*, file commands) and sends SIGINT once `when`
- * resolves true; `when` is polled with the step's stdout so far.
- */
+/** Runs the main step like the runner and cancels it as the runner does once `when` is true. */
 async function runAndCancel(
   when: (stdout: string) => Promise<boolean>,
   timeoutMs = 90_000
 ): Promise<MainRun> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rd-e2e-cancel-'))
-  dirs.push(dir)
-  const runnerTemp = path.join(dir, 'runner-temp')
-  const workspace = path.join(dir, 'workspace')
-  const fileCommands = path.join(dir, 'file-commands')
-  await Promise.all([runnerTemp, workspace, fileCommands].map((d) => mkdir(d, { recursive: true })))
-  const files = {
-    GITHUB_OUTPUT: path.join(fileCommands, 'set_output'),
-    GITHUB_STATE: path.join(fileCommands, 'save_state'),
-    GITHUB_STEP_SUMMARY: path.join(fileCommands, 'step_summary'),
-    GITHUB_ENV: path.join(fileCommands, 'set_env'),
-    GITHUB_PATH: path.join(fileCommands, 'add_path')
+  const run = await runAction(emu, inputs, { cancelWhen: when, timeoutMs })
+  if (run.cancelledAfterMs === undefined) {
+    throw new Error(`never reached the moment to cancel:\n${describeRun(run)}`)
   }
-  await Promise.all(Object.values(files).map((f) => writeFile(f, '')))
-  const eventPath = path.join(dir, 'event.json')
-  await writeFile(eventPath, JSON.stringify({ inputs: {}, ref: 'refs/heads/main' }))
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-    HOME: process.env.HOME ?? os.homedir(),
-    LANG: 'C.UTF-8',
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_ACTION: 'deploy',
-    GITHUB_ACTION_PATH: ROOT,
-    GITHUB_EVENT_NAME: 'workflow_dispatch',
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: 'acme/shop',
-    GITHUB_RUN_ID: String(4300000000 + dirs.length),
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: 'https://api.github.com',
-    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: runnerTemp,
-    RUNNER_OS: 'Linux',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    ...files,
-    ...emu.awsEnv()
-  }
-  for (const [name, value] of Object.entries({ ...actionDefaults(), ...inputs }))
-    env[inputEnvName(name)] = value
-
-  const started = Date.now()
-  const child = spawn(NODE24, [DIST], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  children.add(child)
-  let stdout = ''
-  let stderr = ''
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()))
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()))
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.once('close', (code, signal) => resolve([code, signal]))
-  )
-  let done = false
-  void exited.then(() => (done = true))
-
-  let signalledAt = 0
-  try {
-    while (!done && Date.now() - started < timeoutMs) {
-      if (await when(stdout)) {
-        signalledAt = Date.now()
-        child.kill('SIGINT')
-        break
-      }
-      await sleep(50)
-    }
-    if (!signalledAt) throw new Error(`never reached the moment to cancel:\n${stdout}\n${stderr}`)
-    // The runner sends SIGTERM 7.5 s after SIGINT: the step must be gone before that.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
-    const [code, signal] = await exited
-    clearTimeout(timer)
-    const read = (f: string) => readFile(f, 'utf8').catch(() => '')
-    const outputs = parseFileCommands(await read(files.GITHUB_OUTPUT))
-    return {
-      code,
-      signal,
-      stdout,
-      stderr,
-      outputs,
-      summary: await read(files.GITHUB_STEP_SUMMARY),
-      // what the runner turns into STATE_<name> for the post step
-      state: parseFileCommands(await read(files.GITHUB_STATE)),
-      report: outputs.report ? JSON.parse(outputs.report) : undefined,
-      dir,
-      durationMs: Date.now() - started,
-      exitAfterSignalMs: Date.now() - signalledAt
-    }
-  } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-    children.delete(child)
-  }
+  return { ...run, exitAfterSignalMs: run.durationMs - run.cancelledAfterMs }
 }
 
 /** The hosts of batch 2, from the step's log: `::group::Batch 2: i-…, i-…`. */

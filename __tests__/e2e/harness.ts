@@ -410,6 +410,8 @@ export interface ActionRun {
   /** the run's temp dir (RUNNER_TEMP is `<dir>/runner-temp`) */
   dir: string
   durationMs: number
+  /** ms from the start to the cancel's SIGINT, when the run was cancelled */
+  cancelledAfterMs?: number
 }
 
 export interface RunOptions {
@@ -417,6 +419,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>
   /** like the runner's cancel: SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that */
   cancelAfterMs?: number
+  /** the same cancel, once this returns true; polled with the step's stdout so far */
+  cancelWhen?: (stdout: string) => boolean | Promise<boolean>
   /** kill the step (SIGKILL) after this long (default 170 s) */
   timeoutMs?: number
   /** the step's `with:` inputs are not completed with action.yml defaults */
@@ -573,10 +577,23 @@ async function runStep(
   const kill = (signal: NodeJS.Signals) => () => {
     if (child.pid !== undefined && child.exitCode === null) killQuietly(child.pid, signal)
   }
-  if (opts.cancelAfterMs !== undefined) {
-    timers.push(setTimeout(kill('SIGINT'), opts.cancelAfterMs))
-    timers.push(setTimeout(kill('SIGTERM'), opts.cancelAfterMs + 7500))
-    timers.push(setTimeout(kill('SIGKILL'), opts.cancelAfterMs + 10000))
+  let cancelledAfterMs: number | undefined
+  const cancel = () => {
+    cancelledAfterMs = Date.now() - started
+    kill('SIGINT')()
+    timers.push(setTimeout(kill('SIGTERM'), 7500))
+    timers.push(setTimeout(kill('SIGKILL'), 10000))
+  }
+  if (opts.cancelAfterMs !== undefined) timers.push(setTimeout(cancel, opts.cancelAfterMs))
+  const running = () => child.exitCode === null && child.signalCode === null
+  if (opts.cancelWhen) {
+    const when = opts.cancelWhen
+    void (async () => {
+      while (running() && cancelledAfterMs === undefined) {
+        if (await when(stdout)) return cancel()
+        await sleep(50)
+      }
+    })()
   }
   timers.push(setTimeout(kill('SIGKILL'), opts.timeoutMs ?? 170000))
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
@@ -610,7 +627,8 @@ async function runStep(
     state,
     report,
     dir,
-    durationMs: Date.now() - started
+    durationMs: Date.now() - started,
+    cancelledAfterMs
   }
 }
 
