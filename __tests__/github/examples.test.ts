@@ -101,6 +101,14 @@ test('docs/usage.md shows every example verbatim', () => {
   }
 })
 
+test('README.md shows every example and the IAM policy verbatim', () => {
+  const readme = read('README.md')
+  for (const file of EXAMPLES) {
+    expect(readme).toContain('```yaml\n' + read(`docs/examples/${file}`).trimEnd() + '\n```')
+  }
+  expect(readme).toContain('```json\n' + read('docs/iam-policy.json').trimEnd() + '\n```')
+})
+
 test('docs/iam.md shows both policies verbatim, and they grant named actions only', () => {
   const iam = read('docs/iam.md')
   expect(iam).toContain('```json\n' + read('docs/iam-policy.json').trimEnd() + '\n```')
