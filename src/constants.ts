@@ -39,6 +39,7 @@ export const Output = {
 /** Keys saved with core.saveState for the post step. */
 export const State = {
   IsPost: 'isPost',
+  /** Path of the journal file (RUNNER_TEMP) the post step reads. */
   Journal: 'journal'
 } as const
 

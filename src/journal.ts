@@ -2,6 +2,8 @@
 // cycle got, which locks it holds, which deployment it opened. Saved with core.saveState whenever
 // it changes, so a cancelled or crashed run still leaves an up-to-date account.
 
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import type { HeldLocks } from './rollout/lock.js'
 import type { HostRecord } from './rollout/types.js'
 
@@ -45,9 +47,17 @@ export function outOfServiceHosts(records: readonly HostRecord[]): JournalHost[]
     }))
 }
 
-/** Writes the journal only when it changed: saveState appends to a file on every call. */
+/**
+ * Writes the journal when it changed, at most once per turn of the event loop: a batch of 1,000
+ * hosts changes records thousands of times, and each write carries every host out of service.
+ * The write is queued as a microtask, so it lands before any AWS request made after the change
+ * (an SDK call goes through many later microtasks before its socket write): a host marked
+ * `commandSent` is on disk before its SendCommand leaves. flush() writes at once (cancel, exit).
+ */
 export class JournalWriter {
   private last = ''
+  private records: readonly HostRecord[] | undefined
+  private queued = false
   readonly journal: Journal
 
   constructor(
@@ -58,8 +68,10 @@ export class JournalWriter {
   }
 
   hosts(records: readonly HostRecord[]): void {
-    this.journal.hosts = outOfServiceHosts(records)
-    this.flush()
+    this.records = records
+    if (this.queued) return
+    this.queued = true
+    queueMicrotask(() => this.flush())
   }
 
   set(patch: Partial<Journal>): void {
@@ -68,10 +80,34 @@ export class JournalWriter {
   }
 
   flush(): void {
+    this.queued = false
+    if (this.records) this.journal.hosts = outOfServiceHosts(this.records)
     const json = JSON.stringify(this.journal)
     if (json === this.last) return
     this.last = json
     this.save(json)
+  }
+}
+
+/**
+ * Saves each journal to one file, replaced atomically (write, then rename): GITHUB_STATE only
+ * grows, so the state carries the file's path once and the file carries the journal.
+ */
+export function journalFileSaver(file: string): (json: string) => void {
+  mkdirSync(dirname(file), { recursive: true })
+  return (json) => {
+    const tmp = `${file}.tmp`
+    writeFileSync(tmp, json)
+    renameSync(tmp, file)
+  }
+}
+
+export function readJournalFile(file: string): Journal | undefined {
+  if (!file) return undefined
+  try {
+    return readJournal(readFileSync(file, 'utf8'))
+  } catch {
+    return undefined
   }
 }
 

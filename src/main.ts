@@ -14,7 +14,9 @@ import { rollout } from './rollout/rollout.js'
 import { acquireLocks, lockTtlMs, releaseLocks, type HeldLocks } from './rollout/lock.js'
 import { ConfigError } from './rollout/types.js'
 import { planBatches } from './plan.js'
-import { JournalWriter } from './journal.js'
+import { JournalWriter, journalFileSaver } from './journal.js'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { publish } from './report/publish.js'
 import { coreLog } from './core-log.js'
 import { describeOutcome, startDeployment, type GitHubDeployment } from './github/deployment.js'
@@ -43,9 +45,17 @@ export async function run(): Promise<void> {
 
   const clients = createClients(settings.region)
   const locks = new SsmLockStore(clients.ssm)
-  const journal = new JournalWriter({ region: settings.region, runUrl: runUrl() }, (json) =>
-    core.saveState(State.Journal, json)
+  const journalFile = join(
+    process.env.RUNNER_TEMP || tmpdir(),
+    `rolling-deploy-journal-${process.env.GITHUB_RUN_ID ?? process.pid}-${process.env.GITHUB_ACTION ?? 'step'}.json`
   )
+  core.saveState(State.Journal, journalFile)
+  const journal = new JournalWriter(
+    { region: settings.region, runUrl: runUrl() },
+    journalFileSaver(journalFile)
+  )
+  // A crash still leaves the latest account for the post step.
+  process.once('exit', () => journal.flush())
   let held: HeldLocks | undefined
   let deployment: GitHubDeployment | undefined
 
@@ -55,6 +65,7 @@ export async function run(): Promise<void> {
     core.warning(`${signal} received: starting no new work; the post step restores what it can`)
     controller.abort()
     journal.set({ result: 'cancelled' })
+    journal.flush()
     core.setOutput(Output.Result, 'cancelled')
     setTimeout(() => process.exit(1), CANCEL_EXIT_MS).unref()
   }

@@ -5,7 +5,7 @@
 import * as core from '@actions/core'
 import { Input, State } from './constants.js'
 import { finishDeployment } from './github/deployment.js'
-import { readJournal, type Journal, type JournalHost } from './journal.js'
+import { readJournalFile, type Journal, type JournalHost } from './journal.js'
 import { createClients } from './aws/clients.js'
 import { awsPorts } from './aws/adapters.js'
 import { SsmLockStore } from './aws/lock-store.js'
@@ -115,7 +115,7 @@ export function renderPostSummary(journal: Journal, out: PostOutcome): string {
 }
 
 export async function post(): Promise<void> {
-  const journal = readJournal(core.getState(State.Journal))
+  const journal = readJournalFile(core.getState(State.Journal))
   if (!journal) {
     core.info(
       'rolling-deploy post: the main step changed nothing (no journal); nothing to restore.'

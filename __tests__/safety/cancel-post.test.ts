@@ -95,6 +95,7 @@ async function cancelWhen(
     }
   })
   expect(signalAt).toBeGreaterThanOrEqual(0)
+  writer.flush()
   const journal = readJournal(saved[saved.length - 1]!)!
   // What the main step saved is what its final records say.
   expect(journal.hosts).toEqual(JSON.parse(JSON.stringify(outOfServiceHosts(out.hosts))))

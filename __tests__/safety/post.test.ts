@@ -1,7 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { renderPostSummary, restoreAfterCancel, type PostDeps } from '../../src/post.js'
 import type { Journal, JournalHost } from '../../src/journal.js'
-import { JournalWriter, readJournal } from '../../src/journal.js'
+import { JournalWriter, journalFileSaver, readJournal, readJournalFile } from '../../src/journal.js'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import type { LockStore } from '../../src/rollout/ports.js'
 import type { HostRecord } from '../../src/rollout/types.js'
 
@@ -128,20 +131,37 @@ describe('journal', () => {
     ...patch
   })
 
-  it('keeps only hosts out of service and saves only when something changed', () => {
+  it('keeps only hosts out of service and saves once per change, coalesced', async () => {
     const saved: string[] = []
     const w = new JournalWriter({ runUrl: 'run-1' }, (json) => saved.push(json))
     const hosts = [record('i-1', {}), record('i-2', { outOfService: true, step: 'drain' })]
     w.hosts(hosts)
     w.hosts(hosts)
+    await Promise.resolve()
+    w.hosts(hosts)
+    await Promise.resolve()
     expect(saved).toHaveLength(1)
     const j = readJournal(saved[0]!)!
     expect(j.hosts.map((h) => h.instanceId)).toEqual(['i-2'])
     hosts[1]!.step = 'command'
     hosts[1]!.commandSent = true
     w.hosts(hosts)
+    // Written before anything queued after the change runs (an AWS request, say).
+    await Promise.resolve()
     expect(saved).toHaveLength(2)
     expect(readJournal(saved[1]!)!.hosts[0]).toMatchObject({ step: 'command', commandSent: true })
+  })
+
+  it('round-trips through its file, replaced whole on every save', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'rd-journal-')), 'j.json')
+    const w = new JournalWriter({ runUrl: 'run-1' }, journalFileSaver(file))
+    w.set({ result: 'cancelled' })
+    w.hosts([record('i-9', { outOfService: true, step: 'drain' })])
+    w.flush()
+    const j = readJournalFile(file)!
+    expect(j.result).toBe('cancelled')
+    expect(j.hosts.map((h) => h.instanceId)).toEqual(['i-9'])
+    expect(readJournalFile(path.join(path.dirname(file), 'missing.json'))).toBeUndefined()
   })
 
   it('reads nothing from an empty or foreign state', () => {
