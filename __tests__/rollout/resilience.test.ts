@@ -17,16 +17,14 @@ describe('51 hosts in one batch', () => {
     expectedVersion: 'v2'
   })
 
-  it('gives the runner all 51 at once and follows both command IDs it gets back', async () => {
+  it('sends 50 and then 1, and follows both command IDs', async () => {
     const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ids(51) }] })
     const out = await world.run(settings)
 
     expect(out.result).toBe('success')
     const deploys = world.sends.filter((s) => s.kind === 'deploy')
-    expect(deploys).toHaveLength(1)
-    expect(deploys[0]!.instanceIds).toEqual(ids(51))
-    const [first, second] = deploys[0]!.commandIds as [string, string]
-    expect(deploys[0]!.commandIds).toHaveLength(2)
+    expect(deploys.map((d) => d.instanceIds)).toEqual([ids(51).slice(0, 50), ['i-51']])
+    const [first, second] = deploys.map((d) => d.commandIds[0]) as [string, string]
     // Each command is listed once per poll, never once per host.
     expect(world.ok()).toContain(`list ${first}`)
     expect(world.ok()).toContain(`list ${second}`)
@@ -38,6 +36,22 @@ describe('51 hosts in one batch', () => {
     expect(world.mutations().filter((c) => /^(de)?register/.test(c))).toHaveLength(2)
   })
 
+  it('retries a throttled second SendCommand alone: no host gets the deploy twice', async () => {
+    const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ids(51) }] })
+    world.fail('send deploy i-51', 2)
+    const out = await world.run(settings)
+
+    expect(out.result).toBe('success')
+    const delivered = world.sends.filter((s) => s.kind === 'deploy').flatMap((d) => d.instanceIds)
+    expect(delivered.filter((id) => id === 'i-1')).toHaveLength(1)
+    expect(delivered.filter((id) => id === 'i-51')).toHaveLength(1)
+    expect(delivered).toHaveLength(51)
+    // The throttle hit the second SendCommand twice; the first was never repeated.
+    expect(world.calls.filter((c) => c.startsWith('send deploy i-51'))).toHaveLength(3)
+    expect(world.calls.filter((c) => c.startsWith('send deploy i-1,'))).toHaveLength(1)
+    expect(counts(out)).toMatchObject({ deployed: 51, failed: 0 })
+  })
+
   it('judges a host of the second command on its own', async () => {
     const world = new FakeWorld({
       groups: [{ name: 'tg-a', targets: ids(51) }],
@@ -45,7 +59,7 @@ describe('51 hosts in one batch', () => {
     })
     const out = await world.run(settings)
 
-    const second = world.sends.find((s) => s.kind === 'deploy')!.commandIds[1]
+    const second = world.sends.filter((s) => s.kind === 'deploy')[1]!.commandIds[0]
     expect(byHost(out)['i-51']).toMatchObject({ state: 'failed', step: 'command' })
     expect(out.hosts.find((h) => h.instanceId === 'i-51')).toMatchObject({
       exitCode: 7,

@@ -2,7 +2,8 @@
 // SSM's overall command status can read Success while some invocations were Undeliverable.
 
 import type { RolloutContext } from './context.js'
-import type { CommandSpec, Invocation } from './ports.js'
+import type { CommandSpec, Invocation, SentCommand } from './ports.js'
+import { MAX_INSTANCES_PER_COMMAND, chunks } from '../aws/ssm.js'
 import { errorName } from '../aws/errors.js'
 
 const TERMINAL = new Set([
@@ -50,11 +51,16 @@ export async function runOnHosts(
   const results = new Map<string, CommandResult>()
   if (instanceIds.length === 0) return results
   const { runner } = ctx.deps
-  const sent = await ctx.poller.retry(() => runner.send(instanceIds, spec), ctx.apiPatienceMs)
-  for (const s of sent) {
-    for (const id of s.instanceIds)
-      results.set(id, { instanceId: id, commandId: s.commandId, status: 'Pending' })
-    opts.onSent?.(s.commandId, s.instanceIds)
+  // One SendCommand's worth at a time, each retried on its own: retrying the whole list after a
+  // throttled call would run the command twice on the hosts that already got it.
+  const sent: SentCommand[] = []
+  for (const chunk of chunks(instanceIds, MAX_INSTANCES_PER_COMMAND)) {
+    for (const s of await ctx.poller.retry(() => runner.send(chunk, spec), ctx.apiPatienceMs)) {
+      sent.push(s)
+      for (const id of s.instanceIds)
+        results.set(id, { instanceId: id, commandId: s.commandId, status: 'Pending' })
+      opts.onSent?.(s.commandId, s.instanceIds)
+    }
   }
   const unfinished = () =>
     sent.filter((s) => s.instanceIds.some((id) => !isTerminal(results.get(id)!.status)))
