@@ -1,0 +1,153 @@
+// Part 4: the bundle's size, and the time from spawning the action (Node 24 on dist/index.js,
+// as the runner does) to the first request reaching AWS (a local node:http server stands in).
+//   node .bench-build/bench/startup.js [runs]
+// Prints one JSON line (StartupResult) on stdout.
+
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { gzipSync } from 'node:zlib'
+import { readFileSync } from 'node:fs'
+import { DIST, NODE24, actionDefaults, inputEnvName } from '../__tests__/e2e/harness.js'
+import { median } from './stats.js'
+
+export interface StartupResult {
+  bundleBytes: number
+  bundleGzipBytes: number
+  runs: number
+  /** ms from spawn to the first AWS request, each run. */
+  firstRequestMs: number[]
+  medianMs: number
+  /** The first request's operation (X-Amz-Target or Action). */
+  firstCall: string
+  /** ms from spawn to the first request of a bare `node -e "http.get(...)"`: the floor. */
+  bareNodeMs: number[]
+  bareNodeMedianMs: number
+}
+
+interface FirstRequest {
+  ms: number
+  call: string
+}
+
+/** Spawns `args` under Node 24 and resolves with the time to the first request on a fresh server. */
+async function timeToFirstRequest(
+  args: (url: string) => string[],
+  env: (url: string) => NodeJS.ProcessEnv
+): Promise<FirstRequest> {
+  let started = 0
+  let resolveFirst: (r: FirstRequest) => void = () => undefined
+  const first = new Promise<FirstRequest>((r) => (resolveFirst = r))
+  const server = http.createServer((req, res) => {
+    const at = performance.now()
+    let body = ''
+    req.on('data', (c: Buffer) => (body += c.toString()))
+    req.on('end', () => {
+      const target = req.headers['x-amz-target']
+      const action = /(?:^|&)Action=([^&]+)/.exec(body)?.[1]
+      resolveFirst({
+        ms: at - started,
+        call: String(target ?? action ?? `${req.method} ${req.url}`)
+      })
+      res.writeHead(500, { 'content-type': 'application/json' })
+      res.end('{"__type":"InternalFailure","message":"bench: first request recorded"}')
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  started = performance.now()
+  const child = spawn(NODE24, args(url), { env: env(url), stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)))
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`exited ${code} before any request:\n${stderr}`)))
+  )
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error('no request within 30 s')), 30_000).unref()
+  )
+  try {
+    return await Promise.race([first, exited, timeout])
+  } finally {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL')
+    await new Promise<void>((r) =>
+      child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())
+    )
+    server.closeAllConnections()
+    await new Promise<void>((r) => server.close(() => r()))
+  }
+}
+
+export async function startup(runs: number): Promise<StartupResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rd-bench-start-'))
+  try {
+    const files: Record<string, string> = {}
+    for (const name of [
+      'GITHUB_OUTPUT',
+      'GITHUB_STATE',
+      'GITHUB_STEP_SUMMARY',
+      'GITHUB_ENV',
+      'GITHUB_PATH'
+    ]) {
+      files[name] = path.join(dir, name.toLowerCase())
+      writeFileSync(files[name], '')
+    }
+    const inputs: Record<string, string> = {
+      ...actionDefaults(),
+      'target-groups': 'web',
+      command: 'sudo /opt/app/deploy.sh',
+      'batch-size': '10%',
+      'expected-version': 'v2'
+    }
+    const actionEnv = (url: string): NodeJS.ProcessEnv => {
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        GITHUB_ACTIONS: 'true',
+        GITHUB_REPOSITORY: 'acme/shop',
+        GITHUB_RUN_ID: '1',
+        GITHUB_SERVER_URL: 'https://github.com',
+        RUNNER_TEMP: dir,
+        AWS_ENDPOINT_URL: url,
+        AWS_ACCESS_KEY_ID: 'bench',
+        AWS_SECRET_ACCESS_KEY: 'bench',
+        AWS_REGION: 'us-east-1',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        ...files
+      }
+      for (const [k, v] of Object.entries(inputs)) env[inputEnvName(k)] = v
+      return env
+    }
+    const bareEnv = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH })
+    const bare = (url: string) => [
+      '-e',
+      `require('node:http').get(${JSON.stringify(url)}, (r) => r.resume())`
+    ]
+
+    // One warm-up of each (page cache), not counted.
+    await timeToFirstRequest(() => [DIST], actionEnv)
+    await timeToFirstRequest(bare, bareEnv)
+    const action: FirstRequest[] = []
+    const bareRuns: number[] = []
+    for (let i = 0; i < runs; i++) {
+      action.push(await timeToFirstRequest(() => [DIST], actionEnv))
+      bareRuns.push((await timeToFirstRequest(bare, bareEnv)).ms)
+    }
+    const bundle = readFileSync(DIST)
+    return {
+      bundleBytes: statSync(DIST).size,
+      bundleGzipBytes: gzipSync(bundle).length,
+      runs,
+      firstRequestMs: action.map((a) => a.ms),
+      medianMs: median(action.map((a) => a.ms)),
+      firstCall: action[0]?.call ?? '',
+      bareNodeMs: bareRuns,
+      bareNodeMedianMs: median(bareRuns)
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
