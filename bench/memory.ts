@@ -16,6 +16,7 @@ import {
   parseFileCommands
 } from '../__tests__/e2e/harness.js'
 import { startWireSim } from './wire-sim.js'
+import { runnerFiles } from './runner-files.js'
 
 export interface MemoryResult {
   hosts: number
@@ -55,17 +56,7 @@ export async function actionMemory(hosts: number): Promise<MemoryResult> {
   })
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rd-bench-mem-'))
   try {
-    const files: Record<string, string> = {}
-    for (const name of [
-      'GITHUB_OUTPUT',
-      'GITHUB_STATE',
-      'GITHUB_STEP_SUMMARY',
-      'GITHUB_ENV',
-      'GITHUB_PATH'
-    ]) {
-      files[name] = path.join(dir, name.toLowerCase())
-      writeFileSync(files[name], '')
-    }
+    const files = runnerFiles(dir)
     const inputs: Record<string, string> = {
       ...actionDefaults(),
       'target-groups': 'web',

@@ -4,7 +4,7 @@
 // Prints one JSON line (StartupResult) on stdout.
 
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib'
 import { readFileSync } from 'node:fs'
 import { DIST, NODE24, actionDefaults, inputEnvName } from '../__tests__/e2e/harness.js'
 import { median } from './stats.js'
+import { runnerFiles } from './runner-files.js'
 
 export interface StartupResult {
   bundleBytes: number
@@ -84,17 +85,7 @@ async function timeToFirstRequest(
 export async function startup(runs: number): Promise<StartupResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rd-bench-start-'))
   try {
-    const files: Record<string, string> = {}
-    for (const name of [
-      'GITHUB_OUTPUT',
-      'GITHUB_STATE',
-      'GITHUB_STEP_SUMMARY',
-      'GITHUB_ENV',
-      'GITHUB_PATH'
-    ]) {
-      files[name] = path.join(dir, name.toLowerCase())
-      writeFileSync(files[name], '')
-    }
+    const files = runnerFiles(dir)
     const inputs: Record<string, string> = {
       ...actionDefaults(),
       'target-groups': 'web',
