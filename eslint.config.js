@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint'
 import prettier from 'eslint-config-prettier'
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.py'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.bench-build/**', '**/*.py'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -27,6 +27,18 @@ export interface GroupCapacity {
   inService: number
 }
 
+/** Each group's members as a set, built once per list: membership tests stay O(1) on 10,000 hosts. */
+const memberSets = new WeakMap<string[], Set<string>>()
+
+function isMember(g: GroupCapacity, id: string): boolean {
+  let set = memberSets.get(g.members)
+  if (!set) {
+    set = new Set(g.members)
+    memberSets.set(g.members, set)
+  }
+  return set.has(id)
+}
+
 export interface Pick {
   picked: string[]
   /** The first candidate left out for a group's sake, and why: for the log and the stop reason. */
@@ -74,7 +86,7 @@ export function groupBlock(
 ): string | undefined {
   const breaks = groups.find(
     (g) =>
-      g.members.includes(id) &&
+      isMember(g, id) &&
       g.inService - (out.get(g) ?? 0) - 1 < minInService(minHealthyPercent, g.members.length)
   )
   if (!breaks) return undefined
@@ -94,7 +106,7 @@ export function takeOut(
   groups: GroupCapacity[],
   out: Map<GroupCapacity, number>
 ): void {
-  for (const g of groups) if (g.members.includes(id)) out.set(g, (out.get(g) ?? 0) + 1)
+  for (const g of groups) if (isMember(g, id)) out.set(g, (out.get(g) ?? 0) + 1)
 }
 
 export interface Plan {

@@ -271,6 +271,77 @@ describe('describeTargets', () => {
     expect(calls).toHaveLength(1)
     expect(calls[0]!.args[0].input).toEqual({ TargetGroupArn: arnOf('web') })
   })
+  it("asks only for the batch's targets when given them", async () => {
+    elb.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [
+        { Target: { Id: 'i-1', Port: 80 }, TargetHealth: { State: 'draining' } },
+        {
+          Target: { Id: 'i-2', Port: 8080 },
+          TargetHealth: { State: 'unused', Reason: 'Target.NotRegistered' }
+        }
+      ]
+    })
+    const targets = await lb.describeTargets(group, [
+      { instanceId: 'i-1', port: 80 },
+      { instanceId: 'i-2', port: 8080 }
+    ])
+    expect(targets.map((t) => `${t.instanceId}:${t.port}=${t.state}`)).toEqual([
+      'i-1:80=draining',
+      'i-2:8080=unused'
+    ])
+    expect(elb.commandCalls(DescribeTargetHealthCommand)[0]!.args[0].input).toEqual({
+      TargetGroupArn: arnOf('web'),
+      Targets: [
+        { Id: 'i-1', Port: 80 },
+        { Id: 'i-2', Port: 8080 }
+      ]
+    })
+  })
+
+  it('reads the whole group when a named instance no longer exists (InvalidTarget)', async () => {
+    const invalid = Object.assign(new Error('The following targets are not valid: i-2'), {
+      name: 'InvalidTarget',
+      $metadata: { httpStatusCode: 400 }
+    })
+    elb
+      .on(DescribeTargetHealthCommand, { TargetGroupArn: arnOf('web'), Targets: undefined })
+      .resolves({
+        TargetHealthDescriptions: [
+          { Target: { Id: 'i-1', Port: 80 }, TargetHealth: { State: 'draining' } },
+          { Target: { Id: 'i-9', Port: 80 }, TargetHealth: { State: 'healthy' } }
+        ]
+      })
+    elb
+      .on(DescribeTargetHealthCommand, {
+        Targets: [
+          { Id: 'i-1', Port: 80 },
+          { Id: 'i-2', Port: 80 }
+        ]
+      })
+      .rejects(invalid)
+    const targets = await lb.describeTargets(group, [
+      { instanceId: 'i-1', port: 80 },
+      { instanceId: 'i-2', port: 80 }
+    ])
+    // Only what was asked for; the vanished instance reads as no longer registered.
+    expect(targets.map((t) => `${t.instanceId}:${t.port}=${t.state}`)).toEqual([
+      'i-1:80=draining',
+      'i-2:80=unused'
+    ])
+    expect(elb.commandCalls(DescribeTargetHealthCommand)).toHaveLength(2)
+  })
+
+  it('does not hide other errors behind the fallback', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'Throttling',
+      $metadata: { httpStatusCode: 400 }
+    })
+    elb.on(DescribeTargetHealthCommand).rejects(throttled)
+    await expect(
+      lb.describeTargets(group, [{ instanceId: 'i-1', port: 80 }])
+    ).rejects.toMatchObject({ name: 'Throttling' })
+    expect(elb.commandCalls(DescribeTargetHealthCommand)).toHaveLength(1)
+  })
 })
 
 describe('register and deregister', () => {

@@ -7,6 +7,7 @@ import {
   byHost,
   collapse,
   counts,
+  ids,
   settingsFor
 } from '../support/fake-ports.js'
 import { deploySpec } from '../../src/rollout/command-spec.js'
@@ -70,19 +71,18 @@ describe('one batch', () => {
       groups: [
         { name: 'tg-a', deregistrationDelaySeconds: 30, targets: ['i-1', 'i-2', 'i-3'] },
         { name: 'tg-b', deregistrationDelaySeconds: 45, targets: ['i-1:8080', 'i-2:8080'] }
-      ]
+      ],
+      // Draining outlasts the delay, so the first describe (right after the delay) is too early.
+      drainOverrunMs: 4 * SEC
     })
-    // random 0: every wait is jittered 20% short, so the first describe comes too early.
-    const out = await world.run(settingsFor({ targetGroups: ['tg-a', 'tg-b'] }), {
-      random: () => 0
-    })
+    const out = await world.run(settingsFor({ targetGroups: ['tg-a', 'tg-b'] }))
 
     expect(out.result).toBe('success')
     const batch1 = between(world.ok(), 'deregister tg-a i-1:80', 'deregister tg-a i-2:80')
     const drain = between(batch1, 'deregister', 'send deploy')
     expect(drain.filter((c) => c === 'describe tg-b').length).toBeGreaterThan(1)
     const t = (call: string) => world.callTimes[world.calls.indexOf(call)]!
-    expect(t('send deploy i-1') - t('deregister tg-b i-1:8080')).toBeGreaterThanOrEqual(45 * SEC)
+    expect(t('send deploy i-1') - t('deregister tg-b i-1:8080')).toBeGreaterThanOrEqual(49 * SEC)
     expect(collapse(batch1)).toEqual([
       'deregister tg-a i-1:80',
       'deregister tg-b i-1:8080',
@@ -102,6 +102,29 @@ describe('one batch', () => {
       'deregister tg-a i-3:80'
     ])
     expect(world.violations).toEqual([])
+  })
+
+  it("waits on the batch's own targets, and reads the whole group only for capacity", async () => {
+    const world = new FakeWorld({ groups: [{ name: 'web', targets: ids(10) }] })
+    const out = await world.run(
+      settingsFor({ targetGroups: ['web'], batchSize: [{ kind: 'count', value: 2 }] })
+    )
+    expect(out.result).toBe('success')
+    const asked = new Set(world.describes.map((d) => d.targets ?? 'all'))
+    // Every wait names its batch; nothing else is ever named.
+    expect(asked).toEqual(
+      new Set([
+        'all',
+        'i-1:80,i-2:80',
+        'i-3:80,i-4:80',
+        'i-5:80,i-6:80',
+        'i-7:80,i-8:80',
+        'i-9:80,i-10:80'
+      ])
+    )
+    // Whole-group reads: discovery, then one capacity read per batch (5), never one per poll.
+    const whole = world.describes.filter((d) => d.targets === undefined).length
+    expect(whole).toBe(1 + 5)
   })
 
   it('drains a shared host from every group it is in and restores it to all of them', async () => {

@@ -44,7 +44,9 @@ function world(hosts: Record<string, Partial<FakeHost>> = {}) {
       { name: 'tg-b', targets: ['i-1:8080', 'i-3:8080'] }
     ],
     hosts,
-    alarms: { 'api-5xx': 'OK' }
+    alarms: { 'api-5xx': 'OK' },
+    // Draining outlasts the delay: the first look at a draining host comes while it still drains.
+    drainOverrunMs: 3000
   })
 }
 
@@ -85,8 +87,6 @@ async function cancelWhen(
   })
   const out = await w.run(settingsFor({ ...base, ...patch }), {
     signal: controller.signal,
-    // Waits jittered 20% short: the first look at a draining host comes while it still drains.
-    random: () => 0,
     onChange: (hosts) => writer.hosts(hosts),
     lock: async (groups) => {
       writer.set({

@@ -395,4 +395,17 @@ describe('one scenario per fault', () => {
     expect(r.sim.hostViews().every((h) => h.version === NEW && h.inService)).toBe(true)
     expect(r.outcome.hosts.every((h) => h.state === 'deployed')).toBe(true)
   })
+
+  it('1,000 hosts in 10% batches: the rollout paces its calls, so AWS throttles none of them', async () => {
+    // SSM's and ELB's buckets are the simulator's defaults (40, refilled at 10 per second):
+    // 20 SendCommand and ListCommandInvocations per poll would overdraw them unpaced.
+    const r = await scenario(
+      simpleFleet(1000, [fastGroup('web')]),
+      {},
+      { batchSize: [{ kind: 'percent', value: 10 }], maxFailures: { kind: 'count', value: 0 } }
+    )
+    expect(r.outcome.result).toBe('success')
+    expect(r.sim.throttled).toEqual({})
+    expect(r.outcome.hosts.every((h) => h.state === 'deployed')).toBe(true)
+  })
 })

@@ -79,6 +79,11 @@ export interface WorldSpec {
   maxPerCommand?: number
   /** How long after SendCommand the invocations start to be listed (default 0). */
   listDelayMs?: number
+  /**
+   * How long draining outlasts the deregistration delay (default 0). On AWS a target often
+   * reads `draining` for a few seconds past the delay: tests use this to look at a host mid-drain.
+   */
+  drainOverrunMs?: number
   /** CloudWatch alarms that exist, with their state (change them with setAlarm). */
   alarms?: Record<string, AlarmState>
 }
@@ -150,6 +155,8 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
   readonly calls: string[] = []
   /** Virtual time of each call, same index as `calls`. */
   readonly callTimes: number[] = []
+  /** Each DescribeTargetHealth: the group, and the targets asked about (undefined: all of them). */
+  readonly describes: Array<{ group: string; targets?: string }> = []
   /** Broken invariants seen by the fake itself (a deploy reaching a registered host, ...). */
   readonly violations: string[] = []
   /** Everything the rollout logged, as 'info: ...', 'warning: ...', 'error: ...'. */
@@ -170,6 +177,7 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
   readonly alarms = new Map<string, AlarmState>()
   private readonly maxPerCommand: number
   private readonly listDelayMs: number
+  private readonly drainOverrunMs: number
   private readonly faults: Array<{ match: Matcher; times: number; error: () => unknown }> = []
   private readonly hooks: Array<{ match: Matcher; fn: (call: string) => void; once: boolean }> = []
   private nextCommand = 1
@@ -180,6 +188,7 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
     this.release = spec.release ?? 'v2'
     this.maxPerCommand = spec.maxPerCommand ?? 50
     this.listDelayMs = spec.listDelayMs ?? 0
+    this.drainOverrunMs = spec.drainOverrunMs ?? 0
     for (const [name, state] of Object.entries(spec.alarms ?? {})) this.alarms.set(name, state)
     for (const g of spec.groups) {
       const regs: Registration[] = g.targets.map((t) => {
@@ -346,13 +355,21 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
     return found.map((g) => ({ ...g.info }))
   }
 
-  async describeTargets(group: TargetGroup): Promise<TargetHealth[]> {
+  async describeTargets(group: TargetGroup, targets?: Target[]): Promise<TargetHealth[]> {
     const g = this.byArn(group.arn)
     this.call(`describe ${g.info.name}`)
+    this.describes.push({ group: g.info.name, targets: targets && targetList(targets) })
     const out: TargetHealth[] = []
     for (const reg of g.regs) {
+      if (targets && !targets.some((t) => t.instanceId === reg.instanceId && t.port === reg.port))
+        continue
       const state = this.stateOf(g, reg)
       if (state) out.push({ instanceId: reg.instanceId, port: reg.port, state, ...reasonOf(state) })
+    }
+    // As ELB answers a target it was asked about but no longer has.
+    for (const t of targets ?? []) {
+      if (!out.some((o) => o.instanceId === t.instanceId && o.port === t.port))
+        out.push({ ...t, state: 'unused', ...reasonOf('unused') })
     }
     return out
   }
@@ -550,7 +567,8 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
     const now = this.clock.now()
     if (reg.phase === 'draining') {
       if (this.host(reg.instanceId).drainStuck) return 'draining'
-      return now < reg.since + g.info.deregistrationDelaySeconds * SEC ? 'draining' : undefined
+      const drainedAt = reg.since + g.info.deregistrationDelaySeconds * SEC + this.drainOverrunMs
+      return now < drainedAt ? 'draining' : undefined
     }
     const passes = this.passesLbCheck(reg.instanceId)
     if (reg.seeded) return passes ? 'healthy' : 'unhealthy'

@@ -54,9 +54,31 @@ export class ElbLoadBalancer implements LoadBalancer {
     return groups
   }
 
-  async describeTargets(group: TargetGroup): Promise<TargetHealth[]> {
+  async describeTargets(group: TargetGroup, targets?: Target[]): Promise<TargetHealth[]> {
+    if (!targets?.length) return this.describeHealth(group.arn)
+    try {
+      return await this.describeHealth(group.arn, targets)
+    } catch (err) {
+      // Naming an instance that no longer exists (terminated mid-drain, say) fails the whole call
+      // with InvalidTarget: read the whole group instead, where such a target is simply absent.
+      if (errorName(err) !== 'InvalidTarget') throw err
+      const all = await this.describeHealth(group.arn)
+      const wanted = new Set(targets.map((t) => `${t.instanceId}:${t.port}`))
+      const seen = all.filter((t) => wanted.has(`${t.instanceId}:${t.port}`))
+      const found = new Set(seen.map((t) => `${t.instanceId}:${t.port}`))
+      const gone = targets
+        .filter((t) => !found.has(`${t.instanceId}:${t.port}`))
+        .map((t) => ({ ...t, state: 'unused' as const, reason: 'Target.NotRegistered' }))
+      return [...seen, ...gone]
+    }
+  }
+
+  private async describeHealth(arn: string, targets?: Target[]): Promise<TargetHealth[]> {
     const out = await this.client.send(
-      new DescribeTargetHealthCommand({ TargetGroupArn: group.arn })
+      new DescribeTargetHealthCommand({
+        TargetGroupArn: arn,
+        Targets: targets ? toTargets(targets) : undefined
+      })
     )
     return (out.TargetHealthDescriptions ?? []).flatMap((d) => {
       const id = d.Target?.Id

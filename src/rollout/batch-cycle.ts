@@ -11,6 +11,11 @@ import { formatDuration } from '../report/format.js'
 
 /** Extra time past command-timeout before the rollout cancels an invocation itself. */
 const COMMAND_GRACE_MS = 30_000
+/**
+ * How often a running deploy is looked at: every 5% of the time it has run (1 s at first, at most
+ * 10 s), so its end is seen within 5% of its duration.
+ */
+const COMMAND_PACE = { minDelayMs: 1000, maxDelayMs: 10_000, paceFraction: 0.05 }
 /** How much of a failed host's output the report keeps. */
 const OUTPUT_TAIL_CHARS = 4000
 
@@ -99,6 +104,7 @@ export async function runBatch(
       {
         timeoutMs: ctx.settings.commandTimeoutMs + COMMAND_GRACE_MS,
         cancelOnTimeout: true,
+        pace: COMMAND_PACE,
         onSent: (commandId, ids) =>
           book.update(
             ids.map((id) => book.get(id)),
@@ -109,21 +115,25 @@ export async function runBatch(
   )
   if (ctx.poller.cancelled) return done()
   const ran: HostRecord[] = []
-  for (const h of ready) {
-    // A runner that lost a host from its SendCommand calls must not crash the batch: the host failed.
-    const r = results.get(h.instanceId) ?? {
-      instanceId: h.instanceId,
-      commandId: h.commandId ?? '',
-      status: 'Undeliverable',
-      statusDetails: 'no invocation for this host'
+  const broke: Array<[HostRecord, CommandResult]> = []
+  book.hold(() => {
+    for (const h of ready) {
+      // A runner that lost a host from its SendCommand calls must not crash the batch: the host failed.
+      const r = results.get(h.instanceId) ?? {
+        instanceId: h.instanceId,
+        commandId: h.commandId ?? '',
+        status: 'Undeliverable',
+        statusDetails: 'no invocation for this host'
+      }
+      book.update(h, { exitCode: r.exitCode })
+      if (r.status === 'Success') ran.push(h)
+      else broke.push([h, r])
     }
-    book.update(h, { exitCode: r.exitCode })
-    if (r.status === 'Success') ran.push(h)
-    else {
-      const tail = await outputTail(ctx, r)
-      book.update(h, { outputTail: tail })
-      fail(h, 'command', commandFailure(r, ctx.settings.commandTimeoutMs, tail))
-    }
+  })
+  for (const [h, r] of broke) {
+    const tail = await outputTail(ctx, r)
+    book.update(h, { outputTail: tail })
+    fail(h, 'command', commandFailure(r, ctx.settings.commandTimeoutMs, tail))
   }
   if (ran.length === 0) return done()
 
@@ -134,17 +144,19 @@ export async function runBatch(
   )
   if (verified.cancelled) return done()
   const passed: HostRecord[] = []
-  for (const h of ran) {
-    const v = verified.verdicts.get(h.instanceId)!
-    book.update(h, { version: v.version })
-    if (v.ok) passed.push(h)
-    else
-      fail(
-        h,
-        'verify',
-        `${v.reason} (health-timeout ${formatDuration(ctx.settings.healthTimeoutMs)})`
-      )
-  }
+  book.hold(() => {
+    for (const h of ran) {
+      const v = verified.verdicts.get(h.instanceId)!
+      book.update(h, { version: v.version })
+      if (v.ok) passed.push(h)
+      else
+        fail(
+          h,
+          'verify',
+          `${v.reason} (health-timeout ${formatDuration(ctx.settings.healthTimeoutMs)})`
+        )
+    }
+  })
   if (passed.length === 0) return done()
 
   // 4. Back into every group and port it came from, until the load balancer calls it healthy.
@@ -156,8 +168,10 @@ export async function runBatch(
     if (back.length === 0) return
     const wait = await waitHealthy(ctx, back, ctx.settings.healthTimeoutMs)
     if (wait.cancelled) return
-    for (const h of wait.done)
-      book.finish(h, cycle.passState, { step: 'done', outOfService: false })
+    book.hold(() => {
+      for (const h of wait.done)
+        book.finish(h, cycle.passState, { step: 'done', outOfService: false })
+    })
     const late = [...wait.late.keys()]
     // A host the load balancer never calls healthy goes back out, for a person to look at.
     if (late.length > 0) await deregisterHosts(ctx, late)

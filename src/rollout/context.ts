@@ -4,6 +4,7 @@ import type { TargetGroup } from '../fleet/types.js'
 import type { Settings } from '../settings.js'
 import type { HostBook } from './host-book.js'
 import type { Poller } from './poll.js'
+import type { RateLimiter } from './rate.js'
 import type { BatchRecord, RolloutDeps } from './types.js'
 
 export interface RolloutContext {
@@ -25,4 +26,6 @@ export interface RolloutContext {
    * cycle, no new batch starts.
    */
   alarmStop?: string
+  /** Paces SSM calls (SendCommand, ListCommandInvocations) under SSM's rate. */
+  ssmRate: RateLimiter
 }

@@ -17,6 +17,12 @@ import { runOnHosts } from './run-command.js'
 const PROBE_TIMEOUT_MS = 60_000
 /** A reading that took longer than this to come back was held up (throttling, outage). */
 const STALE_READING_MS = 20_000
+/**
+ * Health is read often, since every second of lag is a second the batch stays out of service:
+ * a reading's result is looked for after 0.5 s (the script reads one local URL), then every
+ * second; a host not yet healthy is read again 0.5 s after its last reading, then every second.
+ */
+const HEALTH_PACE = { minDelayMs: 500, maxDelayMs: 1000 }
 
 export interface HealthVerdict {
   ok: boolean
@@ -66,7 +72,8 @@ export async function readHealth(
     [...byTarget.values()].map(async ({ target, ids }) => {
       const results = await runOnHosts(ctx, ids, healthSpec(target), {
         timeoutMs: PROBE_TIMEOUT_MS,
-        cancelOnTimeout: false
+        cancelOnTimeout: false,
+        pace: HEALTH_PACE
       })
       for (const [id, r] of results) {
         verdicts.set(id, judge(target, r.status, r.output ?? '', expectedVersion))
@@ -127,7 +134,7 @@ export async function verifyHealth(
       await round()
       return waiting().length === 0 ? true : undefined
     },
-    { timeoutMs }
+    { timeoutMs, ...HEALTH_PACE }
   )
   // A reading that AWS throttling kept from us until past the deadline describes the host as it
   // was long ago: judge the host on a fresh one, never on a stale one (throttling is no failure).

@@ -9,19 +9,36 @@ import { errorMessage, errorName } from '../aws/errors.js'
 
 export type HealthSnapshot = Map<string, TargetHealth[]>
 
+/** Each group's targets by `instanceId:port`, built once per answer: a lookup per host stays O(1). */
+const indexes = new WeakMap<TargetHealth[], Map<string, TargetHealth>>()
+
+function indexOf(targets: TargetHealth[]): Map<string, TargetHealth> {
+  let index = indexes.get(targets)
+  if (!index) {
+    index = new Map()
+    // The first entry wins, as a search from the start would find it.
+    for (const t of targets) {
+      const key = `${t.instanceId}:${t.port}`
+      if (!index.has(key)) index.set(key, t)
+    }
+    indexes.set(targets, index)
+  }
+  return index
+}
+
 /** The load balancer's state of each of a host's registrations. */
 export function registrationStates(host: HostRecord, snapshot: HealthSnapshot): TargetHealth[] {
-  return host.registrations.map(
-    (r) =>
-      snapshot
-        .get(r.targetGroupArn)
-        ?.find((t) => t.instanceId === host.instanceId && t.port === r.port) ?? {
+  return host.registrations.map((r) => {
+    const targets = snapshot.get(r.targetGroupArn)
+    return (
+      (targets && indexOf(targets).get(`${host.instanceId}:${r.port}`)) ?? {
         instanceId: host.instanceId,
         port: r.port,
         state: 'unused' as const,
         reason: 'Target.NotRegistered'
       }
-  )
+    )
+  })
 }
 
 export function isInService(host: HostRecord, snapshot: HealthSnapshot): boolean {
@@ -171,7 +188,15 @@ async function waitFor(
   let last: HealthSnapshot | undefined
   const result = await ctx.poller.until(
     async () => {
-      last = await snapshot(ctx, groups)
+      // Only the batch's targets: at 10,000 hosts the whole group is megabytes per answer.
+      last = new Map(
+        await Promise.all(
+          groups.map(
+            async (g) =>
+              [g.arn, await ctx.deps.lb.describeTargets(g, targetsIn(g.arn, hosts))] as const
+          )
+        )
+      )
       for (const h of hosts) if (reached(registrationStates(h, last))) done.add(h)
       return done.size === hosts.length ? true : undefined
     },

@@ -6,8 +6,11 @@ import type { Target, TargetGroup, TargetHealth } from '../fleet/types.js'
 export interface LoadBalancer {
   /** Resolves ARNs or names to target groups with their health-check settings and deregistration delay. */
   resolveTargetGroups(refs: string[]): Promise<TargetGroup[]>
-  /** Every target of one group: one DescribeTargetHealth call, whatever the number of hosts. */
-  describeTargets(group: TargetGroup): Promise<TargetHealth[]>
+  /**
+   * Every target of one group, or only `targets` (a target not registered reads `unused`): one
+   * DescribeTargetHealth call, whatever the number of hosts.
+   */
+  describeTargets(group: TargetGroup, targets?: Target[]): Promise<TargetHealth[]>
   deregister(targetGroupArn: string, targets: Target[]): Promise<void>
   register(targetGroupArn: string, targets: Target[]): Promise<void>
 }

@@ -12,6 +12,7 @@ import { formatDuration } from '../report/format.js'
 import type { RolloutContext } from './context.js'
 import { HostBook } from './host-book.js'
 import { Poller } from './poll.js'
+import { RateLimiter } from './rate.js'
 import { precheck } from './precheck.js'
 import { isInService, unhealthyReason } from './load-balancer.js'
 import { runBatch, type Cycle } from './batch-cycle.js'
@@ -26,6 +27,14 @@ import type { HostRecord, RolloutDeps, RolloutOutcome, RunResult } from './types
 
 /** How long a mutating AWS call keeps being retried through throttling before the run gives up. */
 const API_PATIENCE_MS = 5 * 60_000
+/**
+ * SSM calls (SendCommand, ListCommandInvocations) go out at most a burst of 30, then 8 per second.
+ * SSM's rates are per account and region and shared with every other caller; a 1,000-host batch
+ * is 20 SendCommand calls and 20 ListCommandInvocations per poll, which unpaced would be throttled
+ * (and then slowed further by the SDK's adaptive retry).
+ */
+const SSM_BURST = 30
+const SSM_PER_SECOND = 8
 /** The final version check reads each deployed host for at most this long. */
 const FINAL_CHECK_MS = 60_000
 const CANCELLED = 'cancelled (SIGINT/SIGTERM)'
@@ -83,7 +92,8 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
     capacity,
     fleetSize,
     minInService: 0,
-    apiPatienceMs: API_PATIENCE_MS
+    apiPatienceMs: API_PATIENCE_MS,
+    ssmRate: new RateLimiter(clock, SSM_BURST, SSM_PER_SECOND)
   }
   const outcome = (result: RunResult, reason?: string): RolloutOutcome => ({
     result,

@@ -5,6 +5,7 @@ import type { RolloutContext } from './context.js'
 import type { CommandSpec, Invocation, SentCommand } from './ports.js'
 import { MAX_INSTANCES_PER_COMMAND, chunks } from '../aws/ssm.js'
 import { errorName } from '../aws/errors.js'
+import type { PollOptions } from './poll.js'
 
 const TERMINAL = new Set([
   'Success',
@@ -40,6 +41,11 @@ export interface RunOptions {
   onSent?: (commandId: string, instanceIds: string[]) => void
   /** Cancel invocations still running at the timeout (deploys); health checks just end. */
   cancelOnTimeout: boolean
+  /**
+   * How often to look while the command runs (see PollOptions). Default: as the poller's defaults
+   * (1 s growing to 3 s).
+   */
+  pace?: Pick<PollOptions, 'minDelayMs' | 'maxDelayMs' | 'paceFraction'>
 }
 
 export async function runOnHosts(
@@ -55,7 +61,11 @@ export async function runOnHosts(
   // throttled call would run the command twice on the hosts that already got it.
   const sent: SentCommand[] = []
   for (const chunk of chunks(instanceIds, MAX_INSTANCES_PER_COMMAND)) {
-    for (const s of await ctx.poller.retry(() => runner.send(chunk, spec), ctx.apiPatienceMs)) {
+    const out = await ctx.poller.retry(async () => {
+      await ctx.ssmRate.take()
+      return runner.send(chunk, spec)
+    }, ctx.apiPatienceMs)
+    for (const s of out) {
       sent.push(s)
       for (const id of s.instanceIds)
         results.set(id, { instanceId: id, commandId: s.commandId, status: 'Pending' })
@@ -70,6 +80,7 @@ export async function runOnHosts(
       for (const s of unfinished()) {
         // Right after SendCommand the list can be empty or the invocation unknown (eventual
         // consistency): those stay Pending until the next poll.
+        await ctx.ssmRate.take()
         const invocations = await runner.invocations(s.commandId).catch((err: unknown) => {
           if (NOT_YET.has(errorName(err))) return []
           throw err
@@ -78,7 +89,7 @@ export async function runOnHosts(
       }
       return unfinished().length === 0 ? true : undefined
     },
-    { timeoutMs: opts.timeoutMs }
+    { timeoutMs: opts.timeoutMs, ...opts.pace }
   )
 
   if (waited.status === 'timeout') {
