@@ -1,6 +1,7 @@
 // One bundle serves both steps: the runner calls it again as the post step, with the state
 // the main step saved.
 
+import './heap.js'
 import * as core from '@actions/core'
 import { State } from './constants.js'
 import { run } from './main.js'
