@@ -4,7 +4,7 @@
 // does not count.
 
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -28,8 +28,10 @@ export interface MemoryResult {
   calls: number
   callsByApi: Record<string, number>
   throttled: number
-  /** Size of the GITHUB_STATE file the run left (the journal is saved there on every change). */
+  /** Size of the GITHUB_STATE file the run left (older versions appended the journal to it). */
   stateBytes: number
+  /** Largest size the journal file under RUNNER_TEMP reached during the run (sampled). */
+  journalPeakBytes: number
   /** With RD_BENCH_HWM_TIMELINE: when the high-water mark rose, [ms since spawn, MB]. */
   hwmTimeline?: Array<[number, number]>
   /** The action's stderr tail when it did not succeed. */
@@ -100,8 +102,19 @@ export async function actionMemory(hosts: number): Promise<MemoryResult> {
     let stderr = ''
     child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)))
     let peakKb = 0
+    let journalPeakBytes = 0
     const timeline: Array<[number, number]> = []
+    const journalSize = () => {
+      try {
+        return readdirSync(dir)
+          .filter((f) => f.startsWith('rolling-deploy-journal'))
+          .reduce((n, f) => Math.max(n, statSync(path.join(dir, f)).size), 0)
+      } catch {
+        return 0 // replaced between the listing and the stat: the next sample sees it
+      }
+    }
     const sample = () => {
+      journalPeakBytes = Math.max(journalPeakBytes, journalSize())
       const kb = child.pid !== undefined ? vmHwmKb(child.pid) : undefined
       if (kb !== undefined && kb > peakKb) {
         peakKb = kb
@@ -132,6 +145,7 @@ export async function actionMemory(hosts: number): Promise<MemoryResult> {
       callsByApi: { ...stats.calls },
       throttled: Object.values(stats.throttled).reduce((a, b) => a + b, 0),
       stateBytes: statSync(files.GITHUB_STATE!).size,
+      journalPeakBytes,
       hwmTimeline: process.env.RD_BENCH_HWM_TIMELINE ? timeline : undefined,
       error: result === 'success' ? undefined : stderr.slice(-1500)
     }

@@ -319,13 +319,16 @@ async function part2() {
       `  its wall time / AWS calls / throttled calls (real time, 1 s drain, 1 s deploy), ${sizes}`,
       mems.map((m) => `${sec(m.wallMs)} / ${int(m.calls)} / ${m.throttled}`).join('; ')
     )
-    if (mems.some((m) => m.stateBytes !== undefined)) {
-      row(
-        '2',
-        `  GITHUB_STATE file the journal leaves (saveState appends), ${sizes}`,
-        mems.map((m) => `${fmt(m.stateBytes / 2 ** 20, 1)} MB`).join(' / ')
-      )
-    }
+    row(
+      '2',
+      `  state for the post step: GITHUB_STATE file after the run / largest journal file under RUNNER_TEMP during it, ${sizes}`,
+      mems
+        .map(
+          (m) =>
+            `${fmt(m.stateBytes / 1024, 1)} KB / ${fmt((m.journalPeakBytes ?? 0) / 1024, 1)} KB`
+        )
+        .join('; ')
+    )
   } else {
     row(
       '2',
