@@ -1,6 +1,7 @@
 // The one place the rollout waits. The SDK waiters poll every 15 s at least, which adds minutes
-// to a rollout; this poller starts from what the wait is expected to take (a deregistration
-// delay, a health-check threshold), then checks at 1 s growing to a few seconds, with jitter.
+// to a rollout; this poller looks right after what the wait is expected to take (a deregistration
+// delay, a health-check threshold), then at 1 s growing to a few seconds with jitter, or paced to
+// the time waited so far when the length is unknown (a deploy).
 // Transient AWS errors during a wait only mean "not yet": they are never a verdict.
 
 import type { Clock } from './clock.js'
