@@ -33,6 +33,13 @@ let received: string[] = []
 
 /** What the server answers: by default 200 with a JSON version. */
 function answer(url: string): { status: number; body: string } {
+  if (url.startsWith('/starting')) {
+    // 503 for the first two requests, then the old version once, then the new one.
+    const n = received.filter((r) => r.startsWith('/starting')).length
+    if (n <= 2) return { status: 503, body: '{"status":"starting"}' }
+    if (n === 3) return { status: 200, body: JSON.stringify({ status: 'ok', version: 'v1' }) }
+    return { status: 200, body: JSON.stringify({ status: 'ok', version: 'v2' }) }
+  }
   if (url.startsWith('/down')) return { status: 503, body: 'maintenance' }
   if (url.startsWith('/big')) return { status: 200, body: 'x'.repeat(5000) }
   if (url.startsWith('/text')) return { status: 200, body: 'ok build 2.0.1\n' }
@@ -266,17 +273,64 @@ describe('wirePath', () => {
   })
 })
 
+describe('healthScript waiting on the host for the app', () => {
+  it('reads once without a wait, whatever the answer', async () => {
+    const run = await runScript(healthScript({ port, path: '/starting' }))
+    expect(received).toEqual(['/starting'])
+    expect(parseHealthOutput(run.stdout)?.status).toBe(503)
+  })
+
+  it('reads every 0.5 s until the app answers 2xx with the expected version, then stops', async () => {
+    const run = await runScript(
+      healthScript({ port, path: '/starting' }, { seconds: 20, expect: 'v2' })
+    )
+    expect(run.code).toBe(0)
+    // 503, 503, 200 with v1 (not yet), 200 with v2: four reads, no more.
+    expect(received).toEqual(['/starting', '/starting', '/starting', '/starting'])
+    expect(parseHealthOutput(run.stdout)).toMatchObject({ status: 200, version: 'v2' })
+    noSideEffects(run)
+  })
+
+  it('without an expected version, stops at the first 2xx', async () => {
+    const run = await runScript(healthScript({ port, path: '/starting' }, { seconds: 20 }))
+    expect(received).toHaveLength(3)
+    expect(parseHealthOutput(run.stdout)).toMatchObject({ status: 200, version: 'v1' })
+  })
+
+  it('gives up when the wait is over and prints the last answer', async () => {
+    const run = await runScript(healthScript({ port, path: '/down' }, { seconds: 1 }))
+    expect(run.code).toBe(0)
+    expect(received.length).toBeGreaterThan(1)
+    expect(parseHealthOutput(run.stdout)).toMatchObject({ status: 503, body: 'maintenance' })
+    noSideEffects(run)
+  })
+
+  it.each(HOSTILE.map((p) => [JSON.stringify(p.replaceAll(S, '$TMP')), p]))(
+    'an expected version of %s reaches grep as one argument, and nothing runs',
+    async (_label, hostile) => {
+      const script = healthScript({ port, path: '/health' }, { seconds: 1, expect: hostile })
+      expect(script).not.toContain(S)
+      const run = await runScript(script)
+      expect(run.code).toBe(0)
+      // The body never contains the hostile text: the script read until the wait was over.
+      expect(received.length).toBeGreaterThan(1)
+      expect(parseHealthOutput(run.stdout)?.version).toBe('9.9.9')
+      noSideEffects(run)
+    }
+  )
+})
+
 describe('readHealthScript', () => {
   it('reads back the port and path of a script', () => {
     expect(readHealthScript(healthScript({ port: 8080, path: '/health?full=1' }))).toEqual({
       port: 8080,
-      path: '/health?full=1'
+      path: '/health?full=1',
+      wait: { seconds: 0, expect: undefined }
     })
     for (const path of HOSTILE) {
-      expect(readHealthScript(healthScript({ port: 80, path }))).toEqual({
-        port: 80,
-        path: wirePath(path)
-      })
+      expect(
+        readHealthScript(healthScript({ port: 80, path }, { seconds: 7, expect: path }))
+      ).toEqual({ port: 80, path: wirePath(path), wait: { seconds: 7, expect: path } })
     }
   })
 

@@ -94,7 +94,7 @@ import {
   ValidationException
 } from '@aws-sdk/client-ssm'
 import { mockClient } from 'aws-sdk-client-mock'
-import { HEALTH_MARKER, readHealthScript } from '../../src/health/script.js'
+import { HEALTH_MARKER, readHealthScript, type HealthWait } from '../../src/health/script.js'
 import type { Log } from '../../src/rollout/types.js'
 import type { VirtualClock } from '../support/virtual-clock.js'
 
@@ -515,8 +515,10 @@ interface Invocation {
   outcome: Outcome
   cancelledAt?: number
   versionAfter?: string
-  /** For health checks: where the script reads. */
-  health?: { port: number; path: string }
+  /** For health checks: where the script reads, and how long it may wait on the host for the app. */
+  health?: { port: number; path: string; wait: HealthWait }
+  /** For health checks: when the script took the reading it prints (its last one). */
+  readAt?: number
 }
 
 interface CommandState {
@@ -1578,7 +1580,7 @@ export class FleetSim {
     for (const instanceId of ids) {
       const host = this.hosts.get(instanceId)!
       const inv = this.plan(command, host, kind, now, executionTimeoutS, deliveryTimeoutMs)
-      if (health) inv.health = health
+      if (health) this.waitOnHost(inv, health)
       command.invocations.push(inv)
       if (kind !== 'health') {
         host.scripts.push(inv)
@@ -1639,6 +1641,28 @@ export class FleetSim {
         })
       }
     }
+  }
+
+  /**
+   * A health script reads at its start and, with a wait, again every 0.5 s until the app answers
+   * 2xx (with the expected text) or the wait is over: it ends that much later, on its last reading.
+   */
+  private waitOnHost(inv: Invocation, health: NonNullable<Invocation['health']>): void {
+    inv.health = health
+    if (inv.start === undefined || inv.outcome.status !== 'Success') return
+    const until = inv.start + health.wait.seconds * 1000
+    let t = inv.start
+    for (;;) {
+      const a = this.appAnswer(inv.host, t, health.port, health.path)
+      const passes =
+        a.status >= 200 &&
+        a.status < 300 &&
+        (!health.wait.expect || a.body.includes(health.wait.expect))
+      if (passes || t + 500 > until) break
+      t += 500
+    }
+    inv.readAt = t
+    inv.end += t - inv.start
   }
 
   /** How one invocation will go, decided when it is sent (cancel and termination may cut it short). */
@@ -1748,7 +1772,8 @@ export class FleetSim {
     let stderr = ''
     const ran = inv.start !== undefined && inv.start < end
     if (ran && inv.kind === 'health' && outcome.status === 'Success' && inv.health) {
-      const answer = this.appAnswer(inv.host, inv.start!, inv.health.port, inv.health.path)
+      const at = inv.readAt ?? inv.start!
+      const answer = this.appAnswer(inv.host, at, inv.health.port, inv.health.path)
       stdout = `${HEALTH_MARKER} status=${answer.status === 0 ? '000' : answer.status}\n${answer.body}`
     } else if (ran && (inv.kind === 'deploy' || inv.kind === 'rollback')) {
       stdout =

@@ -2,6 +2,7 @@
 // rollout reports it and as the simulated AWS leaves it.
 
 import { awsPorts } from '../../src/aws/adapters.js'
+import { readHealthScript } from '../../src/health/script.js'
 import { rollout } from '../../src/rollout/rollout.js'
 import type { Settings } from '../../src/settings.js'
 import type { RolloutOutcome } from '../../src/rollout/types.js'
@@ -407,5 +408,22 @@ describe('one scenario per fault', () => {
     expect(r.outcome.result).toBe('success')
     expect(r.sim.throttled).toEqual({})
     expect(r.outcome.hosts.every((h) => h.state === 'deployed')).toBe(true)
+  })
+
+  it('the app takes 5 s to start after its deploy: one health reading waits for it on the host', async () => {
+    const r = await scenario(fleet4(), {}, { expectedVersion: NEW })
+    expect(r.outcome.result).toBe('success')
+    for (const id of [A, B, C, D]) {
+      const reads = r.sim.commands.filter((c) => c.kind === 'health' && c.instanceIds.includes(id))
+      const waits = reads.map((c) => readHealthScript(c.parameters.commands?.[0] ?? '')!.wait)
+      // The pre-check reads the host as it is; the reading after the deploy waits on the host
+      // for the app with the expected version, so one is enough; so does the final check's.
+      expect(waits).toEqual([
+        { seconds: 0, expect: undefined },
+        { seconds: 10, expect: NEW },
+        { seconds: 10, expect: NEW }
+      ])
+    }
+    expectHosts(r, { [A]: deployed, [B]: deployed, [C]: deployed, [D]: deployed })
   })
 })

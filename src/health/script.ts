@@ -26,17 +26,33 @@ export function wirePath(path: string): string {
   return out.startsWith('/') ? out : `/${out}`
 }
 
+/** How a reading waits on the host for the app (see healthScript). */
+export interface HealthWait {
+  /** Keep reading (every 0.5 s) for up to this many seconds until the answer passes; 0: read once. */
+  seconds: number
+  /** Text the body must contain for the answer to pass (the expected version), besides 2xx. */
+  expect?: string
+}
+
 /** A POSIX sh script that reads http://127.0.0.1:<port><path> on the host and prints
  *  `rolling-deploy-health status=<code>` then the first 2,000 bytes of the body.
+ *  With a wait, it reads again every 0.5 s until the answer is 2xx (and its body contains
+ *  `expect`) or the wait is over, and prints the last answer: one SSM command spans the app's
+ *  start and ends the moment it is up. The rollout still judges the answer itself.
  *  curl runs with --globoff (else `{a,b}` and `[1-2]` in a path are expanded) and --path-as-is
  *  (else `/../` is squashed): the path reaches the server as given. */
-export function healthScript(target: HealthTarget): string {
+export function healthScript(target: HealthTarget, wait: HealthWait = { seconds: 0 }): string {
+  const seconds = Math.max(0, Math.floor(wait.seconds))
   return [
     `# ${HEALTH_MARKER}: values are base64 so the shell never parses them`,
     `rd_port=$(printf '%s' '${b64(String(target.port))}' | base64 -d)`,
     `rd_path=$(printf '%s' '${b64(wirePath(target.path))}' | base64 -d)`,
+    `rd_want=$(printf '%s' '${b64(wait.expect ?? '')}' | base64 -d)`,
+    `rd_wait=${seconds}`,
     'rd_url="http://127.0.0.1:${rd_port}${rd_path}"',
     'rd_body=$(mktemp)',
+    'rd_read() {',
+    ': > "$rd_body"',
     'if command -v curl >/dev/null 2>&1; then',
     '  rd_code=$(curl -s -g --path-as-is -o "$rd_body" -w "%{http_code}" --max-time 5 "$rd_url")',
     'elif command -v wget >/dev/null 2>&1; then',
@@ -51,6 +67,16 @@ except Exception:
   c=0; b=b""
 open(sys.argv[2],"wb").write(b); print(c)' "$rd_url" "$rd_body")`,
     'fi',
+    '}',
+    'rd_end=$(( $(date +%s) + rd_wait ))',
+    'while :; do',
+    '  rd_read',
+    '  case "$rd_code" in',
+    '    2??) if [ -z "$rd_want" ] || grep -qF -e "$rd_want" "$rd_body"; then break; fi ;;',
+    '  esac',
+    '  [ "$(date +%s)" -lt "$rd_end" ] || break',
+    '  sleep 0.5 2>/dev/null || sleep 1',
+    'done',
     `echo "${HEALTH_MARKER} status=\${rd_code:-000}"`,
     'head -c 2000 "$rd_body"',
     'rm -f "$rd_body"',
@@ -61,7 +87,9 @@ open(sys.argv[2],"wb").write(b); print(c)' "$rd_url" "$rd_body")`,
 /** Reads the port and path back out of a script built by healthScript (for simulators): the
  *  path as sent (wirePath), which is the given path for any path without spaces, control
  *  characters or non-ASCII. */
-export function readHealthScript(script: string): HealthTarget | undefined {
+export function readHealthScript(
+  script: string
+): (HealthTarget & { wait: HealthWait }) | undefined {
   if (!script.includes(HEALTH_MARKER)) return undefined
   const literal = (name: string): string | undefined => {
     const m = new RegExp(`${name}=\\$\\(printf '%s' '([A-Za-z0-9+/=]*)'`).exec(script)
@@ -70,7 +98,9 @@ export function readHealthScript(script: string): HealthTarget | undefined {
   const port = literal('rd_port')
   const path = literal('rd_path')
   if (port === undefined || path === undefined) return undefined
-  return { port: Number(port), path }
+  const want = literal('rd_want')
+  const seconds = Number(/^rd_wait=(\d+)$/m.exec(script)?.[1] ?? 0)
+  return { port: Number(port), path, wait: { seconds, expect: want || undefined } }
 }
 
 export interface HealthReading {

@@ -6,7 +6,8 @@ import {
   isHealthyStatus,
   parseHealthOutput,
   reportsVersion,
-  type HealthTarget
+  type HealthTarget,
+  type HealthWait
 } from '../health/script.js'
 import type { RolloutContext } from './context.js'
 import type { CommandSpec } from './ports.js'
@@ -17,6 +18,12 @@ import { runOnHosts } from './run-command.js'
 const PROBE_TIMEOUT_MS = 60_000
 /** A reading that took longer than this to come back was held up (throttling, outage). */
 const STALE_READING_MS = 20_000
+/**
+ * How long one reading may wait on the host for the app to come up (the script reads every
+ * 0.5 s): it ends the moment the app passes, so the rollout sees it within one SSM round trip.
+ * Kept well under STALE_READING_MS and the script's executionTimeout (30 s, curl gives up at 5 s).
+ */
+const HOST_WAIT_S = 10
 /**
  * Health is read often, since every second of lag is a second the batch stays out of service:
  * a reading's result is looked for after 0.5 s (the script reads one local URL), then every
@@ -42,10 +49,10 @@ export function healthTarget(ctx: RolloutContext, host: HostRecord): HealthTarge
   }
 }
 
-function healthSpec(target: HealthTarget): CommandSpec {
+function healthSpec(target: HealthTarget, wait: HealthWait): CommandSpec {
   return {
     documentName: 'AWS-RunShellScript',
-    parameters: { commands: [healthScript(target)], executionTimeout: ['30'] },
+    parameters: { commands: [healthScript(target, wait)], executionTimeout: ['30'] },
     deliveryTimeoutSeconds: 30,
     comment: 'rolling-deploy health check'
   }
@@ -53,12 +60,17 @@ function healthSpec(target: HealthTarget): CommandSpec {
 
 const urlOf = (t: HealthTarget) => `http://127.0.0.1:${t.port}${t.path}`
 
-/** One reading of every host, one SSM command per distinct port and path. */
+/**
+ * One reading of every host, one SSM command per distinct port and path. With waitSeconds, each
+ * host's script keeps reading until its app passes or that time is over (see healthScript).
+ */
 export async function readHealth(
   ctx: RolloutContext,
   hosts: HostRecord[],
-  expectedVersion: string | undefined
+  expectedVersion: string | undefined,
+  waitSeconds = 0
 ): Promise<Map<string, HealthVerdict>> {
+  const wait: HealthWait = { seconds: waitSeconds, expect: expectedVersion }
   const byTarget = new Map<string, { target: HealthTarget; ids: string[] }>()
   for (const h of hosts) {
     const target = healthTarget(ctx, h)
@@ -70,7 +82,7 @@ export async function readHealth(
   const verdicts = new Map<string, HealthVerdict>()
   await Promise.all(
     [...byTarget.values()].map(async ({ target, ids }) => {
-      const results = await runOnHosts(ctx, ids, healthSpec(target), {
+      const results = await runOnHosts(ctx, ids, healthSpec(target, wait), {
         timeoutMs: PROBE_TIMEOUT_MS,
         cancelOnTimeout: false,
         pace: HEALTH_PACE
@@ -123,9 +135,12 @@ export async function verifyHealth(
   const waiting = () => hosts.filter((h) => !verdicts.get(h.instanceId)?.ok)
   const { clock } = ctx.deps
   let lastRound = { sentAt: clock.now(), readAt: clock.now() }
+  const deadline = clock.now() + timeoutMs
   const round = async () => {
     const sentAt = clock.now()
-    const readings = await readHealth(ctx, waiting(), expectedVersion)
+    // Each reading waits on the host for the app, within what is left of health-timeout.
+    const waitSeconds = Math.min(HOST_WAIT_S, Math.floor((deadline - sentAt) / 1000))
+    const readings = await readHealth(ctx, waiting(), expectedVersion, Math.max(0, waitSeconds))
     for (const [id, v] of readings) verdicts.set(id, v)
     lastRound = { sentAt, readAt: clock.now() }
   }
