@@ -115,25 +115,21 @@ export async function runBatch(
   )
   if (ctx.poller.cancelled) return done()
   const ran: HostRecord[] = []
-  const broke: Array<[HostRecord, CommandResult]> = []
-  book.hold(() => {
-    for (const h of ready) {
-      // A runner that lost a host from its SendCommand calls must not crash the batch: the host failed.
-      const r = results.get(h.instanceId) ?? {
-        instanceId: h.instanceId,
-        commandId: h.commandId ?? '',
-        status: 'Undeliverable',
-        statusDetails: 'no invocation for this host'
-      }
-      book.update(h, { exitCode: r.exitCode })
-      if (r.status === 'Success') ran.push(h)
-      else broke.push([h, r])
+  for (const h of ready) {
+    // A runner that lost a host from its SendCommand calls must not crash the batch: the host failed.
+    const r = results.get(h.instanceId) ?? {
+      instanceId: h.instanceId,
+      commandId: h.commandId ?? '',
+      status: 'Undeliverable',
+      statusDetails: 'no invocation for this host'
     }
-  })
-  for (const [h, r] of broke) {
-    const tail = await outputTail(ctx, r)
-    book.update(h, { outputTail: tail })
-    fail(h, 'command', commandFailure(r, ctx.settings.commandTimeoutMs, tail))
+    book.update(h, { exitCode: r.exitCode })
+    if (r.status === 'Success') ran.push(h)
+    else {
+      const tail = await outputTail(ctx, r)
+      book.update(h, { outputTail: tail })
+      fail(h, 'command', commandFailure(r, ctx.settings.commandTimeoutMs, tail))
+    }
   }
   if (ran.length === 0) return done()
 
@@ -144,19 +140,17 @@ export async function runBatch(
   )
   if (verified.cancelled) return done()
   const passed: HostRecord[] = []
-  book.hold(() => {
-    for (const h of ran) {
-      const v = verified.verdicts.get(h.instanceId)!
-      book.update(h, { version: v.version })
-      if (v.ok) passed.push(h)
-      else
-        fail(
-          h,
-          'verify',
-          `${v.reason} (health-timeout ${formatDuration(ctx.settings.healthTimeoutMs)})`
-        )
-    }
-  })
+  for (const h of ran) {
+    const v = verified.verdicts.get(h.instanceId)!
+    book.update(h, { version: v.version })
+    if (v.ok) passed.push(h)
+    else
+      fail(
+        h,
+        'verify',
+        `${v.reason} (health-timeout ${formatDuration(ctx.settings.healthTimeoutMs)})`
+      )
+  }
   if (passed.length === 0) return done()
 
   // 4. Back into every group and port it came from, until the load balancer calls it healthy.
@@ -168,10 +162,8 @@ export async function runBatch(
     if (back.length === 0) return
     const wait = await waitHealthy(ctx, back, ctx.settings.healthTimeoutMs)
     if (wait.cancelled) return
-    book.hold(() => {
-      for (const h of wait.done)
-        book.finish(h, cycle.passState, { step: 'done', outOfService: false })
-    })
+    for (const h of wait.done)
+      book.finish(h, cycle.passState, { step: 'done', outOfService: false })
     const late = [...wait.late.keys()]
     // A host the load balancer never calls healthy goes back out, for a person to look at.
     if (late.length > 0) await deregisterHosts(ctx, late)

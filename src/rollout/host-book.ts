@@ -8,9 +8,6 @@ import type { HostRecord, HostState } from './types.js'
 export class HostBook {
   readonly records: HostRecord[]
   private readonly byId = new Map<string, HostRecord>()
-  /** Nesting depth of hold(), and whether a change came in meanwhile. */
-  private holding = 0
-  private dirty = false
 
   constructor(
     hosts: Host[],
@@ -39,24 +36,7 @@ export class HostBook {
     const list = Array.isArray(hosts) ? hosts : [hosts as HostRecord]
     if (list.length === 0) return
     for (const h of list) Object.assign(h, patch)
-    if (this.holding > 0) this.dirty = true
-    else this.onChange?.(this.records)
-  }
-
-  /**
-   * Runs fn (synchronous) with change notifications held, then notifies once: a loop over a
-   * 1,000-host batch writes the journal once, not 1,000 times.
-   */
-  hold<T>(fn: () => T): T {
-    this.holding++
-    try {
-      return fn()
-    } finally {
-      if (--this.holding === 0 && this.dirty) {
-        this.dirty = false
-        this.onChange?.(this.records)
-      }
-    }
+    this.onChange?.(this.records)
   }
 
   /** Ends a host's run (and the cycle it was in) in a final state, with where and why. */

@@ -1,6 +1,8 @@
 // A client-side token bucket on the injected clock: the rollout waits for a token instead of
 // sending a call AWS would throttle. SSM's rates are account-wide and shared with every other
-// caller, so the rollout keeps to a fraction of them.
+// caller, so the rollout keeps to a fraction of them. The SDK's adaptive retry mode has a rate
+// limiter too, but it switches on only after a call was throttled and then slows every call of
+// the client; this one keeps the known bursts (a poll of 20 commands) from being throttled at all.
 
 import type { Clock } from './clock.js'
 
