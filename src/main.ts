@@ -2,7 +2,7 @@
 
 import * as core from '@actions/core'
 import { Output, State } from './constants.js'
-import { formatInputError, parseInputs } from './inputs.js'
+import { formatInputError, parseInputs } from './inputs/index.js'
 import type { Settings } from './settings.js'
 import type { TargetGroup } from './fleet/types.js'
 import { createClients } from './aws/clients.js'

@@ -1,4 +1,4 @@
-// The one typed shape every input is parsed into (see inputs.ts). Everything after
+// The one typed shape every input is parsed into (see inputs/). Everything after
 // validation reads Settings, never the raw INPUT_* strings.
 
 /** A size given as a host count or as a percent of the fleet. */
