@@ -19,15 +19,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { publish } from './report/publish.js'
 import { coreLog } from './core-log.js'
-import { describeOutcome, startDeployment, type GitHubDeployment } from './github/deployment.js'
+import { startDeployment, type GitHubDeployment } from './github/deployment.js'
+import { deploymentState, describeOutcome } from './report/deployment-text.js'
+import { runUrl as workflowRunUrl } from './shared/run-url.js'
 
 /** After SIGINT the runner kills the step 10 s later: exit on our own terms before that. */
 const CANCEL_EXIT_MS = 6_000
 
+/** This run's link for the lock and the journal; outside GitHub Actions, the process. */
 export function runUrl(env: NodeJS.ProcessEnv = process.env): string {
-  const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
-  if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID) return `local run (pid ${process.pid})`
-  return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+  return workflowRunUrl(env) ?? `local run (pid ${process.pid})`
 }
 
 export async function run(): Promise<void> {
@@ -99,7 +100,7 @@ export async function run(): Promise<void> {
     }
     await publish(outcome, settings)
     if (outcome.result !== 'cancelled') {
-      await deployment?.finish(outcome.result, describeOutcome(outcome))
+      await deployment?.finish(deploymentState(outcome.result), describeOutcome(outcome))
       journal.set({ deploymentId: undefined })
     }
     if (outcome.result !== 'success' && outcome.result !== 'dry-run') {
@@ -117,7 +118,7 @@ export async function run(): Promise<void> {
       err instanceof ConfigError
         ? err.message
         : `AWS error: ${errorName(err)}: ${errorMessage(err)}`
-    await deployment?.finish('failed', message)
+    await deployment?.finish(deploymentState('failed'), message)
     journal.set({ deploymentId: undefined })
     core.setFailed(message)
   }

@@ -1,18 +1,12 @@
 // The GitHub deployment through a fake octokit: what is created, which statuses follow, and how a
 // token without `deployments: write` ends in one warning and never in a failed deploy.
 
-import {
-  GitHubDeployment,
-  deploymentState,
-  describeOutcome,
-  finishDeployment,
-  runLogUrl,
-  startDeployment,
-  type CreateDeploymentParams,
-  type CreateDeploymentStatusParams,
-  type DeploymentsApi
-} from '../../src/github/deployment.js'
-import type { HostRecord } from '../../src/rollout/types.js'
+import { GitHubDeployment, finishDeployment, startDeployment } from '../../src/github/deployment.js'
+import type {
+  CreateDeploymentParams,
+  CreateDeploymentStatusParams,
+  DeploymentsApi
+} from '../../src/github/octokit.js'
 
 const ENV: NodeJS.ProcessEnv = {
   GITHUB_REPOSITORY: 'acme/shop',
@@ -89,17 +83,40 @@ test('creates the deployment for the workflow SHA and environment, then in_progr
   })
 })
 
-test.each([
-  ['success', 'success'],
-  ['failed', 'failure'],
-  ['rolled-back', 'failure'],
-  ['cancelled', 'failure']
-] as const)('a %s run ends the deployment %s', async (result, state) => {
+test.each(['success', 'failure', 'inactive'] as const)(
+  'finish(%s) ends the deployment in that state, with the run link and the description',
+  async (state) => {
+    const { api, deployment } = setup()
+    await deployment.start()
+    await deployment.finish(state, `rolling-deploy ${state}`)
+    expect(api.statuses.map((s) => s.state)).toEqual(['in_progress', state])
+    expect(api.statuses[1]).toMatchObject({
+      deployment_id: 77,
+      log_url: LOG_URL,
+      description: `rolling-deploy ${state}`
+    })
+  }
+)
+
+test("a description is sent on one line and cut to GitHub's 140 characters", async () => {
   const { api, deployment } = setup()
   await deployment.start()
-  await deployment.finish(result, `rolling-deploy ${result}`)
-  expect(api.statuses.map((s) => s.state)).toEqual(['in_progress', state])
-  expect(api.statuses[1]).toMatchObject({ deployment_id: 77, log_url: LOG_URL })
+  await deployment.finish('failure', `rolling-deploy failed:\n1 deployed (${'x'.repeat(300)})`)
+  const sent = api.statuses[1]?.description ?? ''
+  expect(sent).toHaveLength(140)
+  expect(sent).toMatch(/^rolling-deploy failed: 1 deployed \(x+…$/)
+})
+
+test('an empty GITHUB_SERVER_URL links the run on github.com', async () => {
+  const api = new FakeOctokit()
+  const deployment = new GitHubDeployment({
+    environment: 'production',
+    api,
+    env: { ...ENV, GITHUB_SERVER_URL: '' },
+    warn: () => undefined
+  })
+  await deployment.start()
+  expect(api.statuses[0]?.log_url).toBe('https://github.com/acme/shop/actions/runs/4242')
 })
 
 test.each([403, 404])(
@@ -108,7 +125,7 @@ test.each([403, 404])(
     const { api, warnings, deployment } = setup()
     api.createError = httpError(status, 'Resource not accessible by integration')
     await expect(deployment.start()).resolves.toBeUndefined()
-    await expect(deployment.finish('success')).resolves.toBeUndefined()
+    await expect(deployment.finish('success', 'rolling-deploy success')).resolves.toBeUndefined()
     expect(api.statuses).toEqual([])
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toContain('deployments: write')
@@ -122,7 +139,7 @@ test('a status refused after the deployment was created still warns only once', 
   const { api, warnings, deployment } = setup()
   api.statusError = httpError(403, 'Resource not accessible by integration')
   await deployment.start()
-  await deployment.finish('failed')
+  await deployment.finish('failure', 'rolling-deploy failed')
   expect(api.statuses.map((s) => s.state)).toEqual(['in_progress', 'failure'])
   expect(warnings).toHaveLength(1)
   expect(warnings[0]).toContain('deployments: write')
@@ -188,27 +205,4 @@ test('the post step finishes a saved deployment by id', async () => {
   ).resolves.toBe(false)
   expect(warnings).toHaveLength(1)
   expect(warnings[0]).toContain('deployments: write')
-})
-
-test('helpers: run link, state mapping, description within 140 characters', () => {
-  expect(runLogUrl(ENV)).toBe(LOG_URL)
-  expect(runLogUrl({})).toBeUndefined()
-  expect(deploymentState('success')).toBe('success')
-  expect(deploymentState('failed')).toBe('failure')
-  const host = (state: HostRecord['state']): HostRecord => ({
-    instanceId: 'i-1',
-    registrations: [],
-    batch: 1,
-    state,
-    step: 'done',
-    outOfService: false,
-    commandSent: true
-  })
-  const text = describeOutcome({
-    result: 'failed',
-    reason: 'x'.repeat(300),
-    hosts: [host('deployed'), host('failed'), host('pending')]
-  })
-  expect(text.length).toBeLessThanOrEqual(140)
-  expect(text).toMatch(/^rolling-deploy failed: 1 deployed, 1 failed, 1 pending/)
 })

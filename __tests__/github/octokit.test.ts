@@ -3,7 +3,8 @@
 
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { GitHubDeployment, octokitDeployments } from '../../src/github/deployment.js'
+import { GitHubDeployment } from '../../src/github/deployment.js'
+import { octokitDeployments } from '../../src/github/octokit.js'
 
 interface Seen {
   method: string
@@ -72,7 +73,7 @@ test('POSTs the deployment and its statuses to the REST API with the token', asy
     warn: (m) => warnings.push(m)
   })
   expect(await deployment.start()).toEqual({ id: 901, environment: 'production' })
-  await deployment.finish('success')
+  await deployment.finish('success', 'rolling-deploy success')
   expect(warnings).toEqual([])
   expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
     'POST /repos/acme/shop/deployments',
@@ -104,7 +105,7 @@ test('a 403 from the API becomes the one permissions warning', async () => {
     warn: (m) => warnings.push(m)
   })
   await expect(deployment.start()).resolves.toBeUndefined()
-  await deployment.finish('failed')
+  await deployment.finish('failure', 'rolling-deploy failed')
   expect(seen).toHaveLength(1)
   expect(warnings).toHaveLength(1)
   expect(warnings[0]).toContain('HTTP 403')

@@ -5,44 +5,9 @@
 // `deployments: write` gets one warning naming the permissions to add, and nothing else.
 
 import * as core from '@actions/core'
-import { getOctokit } from '@actions/github'
-import type { RolloutOutcome, RunResult } from '../rollout/types.js'
-import { countStates } from '../report/json.js'
-
-/** The deployment states GitHub accepts for a deployment status. */
-export type DeploymentState =
-  'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success'
-
-export interface CreateDeploymentParams {
-  owner: string
-  repo: string
-  ref: string
-  environment: string
-  required_contexts: string[]
-  auto_merge: boolean
-  transient_environment: boolean
-  description: string
-  task: string
-  payload: Record<string, unknown>
-}
-
-export interface CreateDeploymentStatusParams {
-  owner: string
-  repo: string
-  deployment_id: number
-  state: DeploymentState
-  log_url?: string
-  description?: string
-}
-
-/**
- * The two REST calls this module makes, shaped like octokit's `rest.repos` methods so the real
- * octokit (see octokitDeployments) or a test fake can stand behind them.
- */
-export interface DeploymentsApi {
-  createDeployment(params: CreateDeploymentParams): Promise<{ status: number; data: unknown }>
-  createDeploymentStatus(params: CreateDeploymentStatusParams): Promise<unknown>
-}
+import { runUrl } from '../shared/run-url.js'
+import { octokitDeployments, type DeploymentState, type DeploymentsApi } from './octokit.js'
+import { failureWarning } from './warnings.js'
 
 /** What the post step needs to finish a deployment the main step started: JSON-safe. */
 export interface Deployment {
@@ -66,75 +31,10 @@ export interface DeploymentOptions {
 
 /** GitHub cuts deployment and status descriptions at 140 characters. */
 const DESCRIPTION_MAX = 140
-/** A GitHub API call that hangs must not hold up the deploy. */
-const API_TIMEOUT_MS = 20_000
-
-export const PERMISSIONS_HINT = [
-  'permissions:',
-  '  deployments: write',
-  '  contents: read',
-  '  id-token: write   # only if AWS credentials come from OIDC (configure-aws-credentials)'
-].join('\n')
-
-/** The real API: octokit from @actions/github (GITHUB_API_URL, proxy settings included). */
-export function octokitDeployments(
-  token: string,
-  options: { baseUrl?: string } = {}
-): DeploymentsApi {
-  const octokit = getOctokit(token, options.baseUrl ? { baseUrl: options.baseUrl } : {})
-  const request = () => ({ signal: AbortSignal.timeout(API_TIMEOUT_MS) })
-  return {
-    createDeployment: (params) =>
-      octokit.rest.repos.createDeployment({ ...params, request: request() }),
-    createDeploymentStatus: (params) =>
-      octokit.rest.repos.createDeploymentStatus({ ...params, request: request() })
-  }
-}
-
-/** The link a deployment status points at: this workflow run. */
-export function runLogUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const server = env.GITHUB_SERVER_URL || 'https://github.com'
-  if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID) return undefined
-  return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-}
-
-/** success → success; failed, rolled-back and cancelled → failure; a dry run records nothing. */
-export function deploymentState(result: RunResult): DeploymentState {
-  return result === 'success' ? 'success' : result === 'dry-run' ? 'inactive' : 'failure'
-}
-
-/** A one-line description of a finished run for its deployment status (≤ 140 characters). */
-export function describeOutcome(
-  outcome: Pick<RolloutOutcome, 'result' | 'reason' | 'hosts'>
-): string {
-  const c = countStates(outcome.hosts)
-  const counts = [
-    `${c.deployed} deployed`,
-    `${c.failed} failed`,
-    c.rolledBack ? `${c.rolledBack} rolled back` : '',
-    c.pending ? `${c.pending} pending` : '',
-    c.skipped ? `${c.skipped} skipped` : ''
-  ]
-    .filter(Boolean)
-    .join(', ')
-  return clip(
-    `rolling-deploy ${outcome.result}: ${counts}${outcome.reason ? ` (${outcome.reason})` : ''}`
-  )
-}
 
 function clip(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim()
   return oneLine.length <= DESCRIPTION_MAX ? oneLine : oneLine.slice(0, DESCRIPTION_MAX - 1) + '…'
-}
-
-function httpStatus(err: unknown): number | undefined {
-  const status = (err as { status?: unknown } | null)?.status
-  return typeof status === 'number' ? status : undefined
-}
-
-function errorText(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err)
-  return message.split('\n')[0]!.slice(0, 300)
 }
 
 /**
@@ -200,13 +100,9 @@ export class GitHubDeployment {
   }
 
   /** Sets the final state of the deployment `start()` created; nothing when there is none. */
-  async finish(result: RunResult, description?: string): Promise<void> {
+  async finish(state: DeploymentState, description: string): Promise<void> {
     if (!this.deployment) return
-    await this.setStatus(
-      this.deployment.id,
-      deploymentState(result),
-      description ?? `rolling-deploy ${result}`
-    )
+    await this.setStatus(this.deployment.id, state, description)
   }
 
   /** Sets a status on a deployment by id (the post step's path after a cancel). */
@@ -219,7 +115,7 @@ export class GitHubDeployment {
         ...repo,
         deployment_id: id,
         state,
-        log_url: runLogUrl(this.env),
+        log_url: runUrl(this.env),
         description: description === undefined ? undefined : clip(description)
       })
       return true
@@ -247,24 +143,7 @@ export class GitHubDeployment {
   }
 
   private failed(err: unknown, what: string): void {
-    const status = httpStatus(err)
-    const env = this.options.environment
-    const step =
-      what === 'create'
-        ? 'record a GitHub deployment'
-        : `set the GitHub deployment status "${what}"`
-    if (status === 403 || status === 404) {
-      this.warn(
-        `rolling-deploy could not ${step} for environment "${env}": the github-token was refused (HTTP ${status}: ${errorText(err)}). ` +
-          'The deploy itself goes on. To record deployments, give the job the deployments: write permission, e.g.\n\n' +
-          PERMISSIONS_HINT +
-          '\n\nA permissions: block replaces the defaults: list every permission the job needs.'
-      )
-    } else {
-      this.warn(
-        `rolling-deploy could not ${step} for environment "${env}"${status ? ` (HTTP ${status})` : ''}: ${errorText(err)}. The deploy itself goes on.`
-      )
-    }
+    this.warn(failureWarning(err, what, this.options.environment))
   }
 
   private warn(message: string): void {
