@@ -1,12 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
-import {
-  SUMMARY_LIMIT_BYTES,
-  cell,
-  renderOutputs,
-  renderSettings,
-  renderSummary,
-  sortHosts
-} from '../../src/report/summary.js'
+import { SUMMARY_LIMIT_BYTES } from '../../src/report/budget.js'
+import { cell, renderOutputs, renderSettings, renderSummary } from '../../src/report/summary.js'
 import type { RolloutOutcome } from '../../src/rollout/types.js'
 import { T0, batch, failedRun, host, settings } from './fixtures.js'
 
@@ -236,35 +230,6 @@ describe('size', () => {
     const note = /Listed ([\d,]+) of 20,000 hosts.*?([\d,]+) not listed/.exec(md)
     expect(Number(note?.[1]?.replace(/,/g, ''))).toBe(hostRows.length)
     expect(Number(note?.[2]?.replace(/,/g, ''))).toBe(20_000 - hostRows.length)
-  })
-})
-
-describe('sortHosts', () => {
-  it('orders failed, rolled-back, pending, skipped, deployed, then by batch and ID', () => {
-    const sorted = sortHosts([
-      host('i-d', { state: 'deployed', batch: 1 }),
-      host('i-s', { state: 'skipped', batch: null }),
-      host('i-p', { state: 'pending', batch: 3 }),
-      host('i-f2', { state: 'failed', batch: 2 }),
-      host('i-r', { state: 'rolled-back', batch: 1 }),
-      host('i-f1', { state: 'failed', batch: 2 }),
-      host('i-f0', { state: 'failed', batch: 1 })
-    ])
-    expect(sorted.map((h) => h.instanceId)).toEqual([
-      'i-f0',
-      'i-f1',
-      'i-f2',
-      'i-r',
-      'i-p',
-      'i-s',
-      'i-d'
-    ])
-  })
-
-  it('does not reorder its input', () => {
-    const hosts = [host('i-b'), host('i-a', { state: 'failed' })]
-    sortHosts(hosts)
-    expect(hosts.map((h) => h.instanceId)).toEqual(['i-b', 'i-a'])
   })
 })
 

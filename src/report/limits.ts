@@ -9,6 +9,7 @@
 // 50,000 characters by timeline.ts) and the fixed parts. renderHosts' byte budget stays the last guard.
 
 import type { HostRecord, HostState } from '../rollout/types.js'
+import { STATES_IN_ORDER, byPriority } from './host-order.js'
 
 export interface SummaryLimits {
   /** Hosts listed when the fleet is larger than this: failed ones, then others up to it (500). */
@@ -50,23 +51,6 @@ export interface OutputTails {
   /** Failed hosts with output that is not shown. */
   omitted: number
   note?: string
-}
-
-/** The order hosts are listed in: failed first, the batch, then the instance id. */
-const STATE_RANK: Record<HostState, number> = {
-  failed: 0,
-  'rolled-back': 1,
-  pending: 2,
-  skipped: 3,
-  deployed: 4
-}
-
-export function byPriority(a: HostRecord, b: HostRecord): number {
-  return (
-    STATE_RANK[a.state] - STATE_RANK[b.state] ||
-    (a.batch ?? Infinity) - (b.batch ?? Infinity) ||
-    a.instanceId.localeCompare(b.instanceId)
-  )
 }
 
 function shorten(text: string | undefined, max: number): string | undefined {
@@ -112,8 +96,7 @@ export function limitHostRows(
   const omittedByState: Partial<Record<HostState, number>> = {}
   for (const h of left) omittedByState[h.state] = (omittedByState[h.state] ?? 0) + 1
   const omittedFailed = failed.length - shownFailed.length
-  const breakdown = (Object.keys(STATE_RANK) as HostState[])
-    .filter((s) => omittedByState[s])
+  const breakdown = STATES_IN_ORDER.filter((s) => omittedByState[s])
     .map((s) => `${n(omittedByState[s]!)} ${s}`)
     .join(', ')
   const listed =

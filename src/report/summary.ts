@@ -7,6 +7,8 @@ import { countStates } from './json.js'
 import { limitHostRows, limitOutputTails } from './limits.js'
 import { renderTimelineSection } from './timeline.js'
 import { formatDuration } from './format.js'
+import { SUMMARY_LIMIT_BYTES, bytes, fitToBudget } from './budget.js'
+import { sortHosts } from './host-order.js'
 
 const ICON: Record<string, string> = {
   success: '✅',
@@ -15,12 +17,6 @@ const ICON: Record<string, string> = {
   cancelled: '⏹️',
   'dry-run': '📝'
 }
-
-const STATE_ORDER = ['failed', 'rolled-back', 'pending', 'skipped', 'deployed']
-
-/** GitHub drops a step's whole summary above 1 MiB: stay well below, whatever the fleet. */
-export const SUMMARY_LIMIT_BYTES = 1_000_000
-const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
 
 /** Table cells must not break the table: pipes escaped, newlines folded, HTML neutralised. */
 export function cell(value: unknown): string {
@@ -74,33 +70,24 @@ export function renderTimeline(o: RolloutOutcome, budgetBytes = Infinity): strin
     '| batch | kind | hosts | started | duration | drain | command | verify | restore | failed |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'
   ]
-  let used = bytes(lines.join('\n'))
-  for (const [i, b] of o.batches.entries()) {
-    const phase = (name: string) => {
-      const p = b.phases.find((x) => x.phase === name)
-      return p ? formatDuration((p.finishedAt ?? o.finishedAt) - p.startedAt) : '-'
-    }
-    const row = `| ${b.number} | ${b.kind} | ${b.instanceIds.length} | +${formatDuration(b.startedAt - o.startedAt)} | ${formatDuration((b.finishedAt ?? o.finishedAt) - b.startedAt)} | ${phase('drain')} | ${phase('command')} | ${phase('verify')} | ${phase('restore')} | ${b.failed.length ? cell(b.failed.join(', ')) : '-'} |`
-    if (used + bytes(row) + 200 > budgetBytes) {
-      lines.push(
-        '',
-        `_${o.batches.length - i} more batch(es) left out: the job summary is limited to 1 MiB._`
-      )
-      break
-    }
-    lines.push(row)
-    used += bytes(row) + 1
+  const phase = (b: RolloutOutcome['batches'][number], name: string) => {
+    const p = b.phases.find((x) => x.phase === name)
+    return p ? formatDuration((p.finishedAt ?? o.finishedAt) - p.startedAt) : '-'
+  }
+  const fitted = fitToBudget(
+    o.batches,
+    (b) =>
+      `| ${b.number} | ${b.kind} | ${b.instanceIds.length} | +${formatDuration(b.startedAt - o.startedAt)} | ${formatDuration((b.finishedAt ?? o.finishedAt) - b.startedAt)} | ${phase(b, 'drain')} | ${phase(b, 'command')} | ${phase(b, 'verify')} | ${phase(b, 'restore')} | ${b.failed.length ? cell(b.failed.join(', ')) : '-'} |`,
+    { usedBytes: bytes(lines.join('\n')), budgetBytes, separatorBytes: 1 }
+  )
+  lines.push(...fitted.texts)
+  if (fitted.leftOut > 0) {
+    lines.push(
+      '',
+      `_${fitted.leftOut} more batch(es) left out: the job summary is limited to 1 MiB._`
+    )
   }
   return lines.join('\n')
-}
-
-export function sortHosts(hosts: readonly HostRecord[]): HostRecord[] {
-  return [...hosts].sort(
-    (a, b) =>
-      STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state) ||
-      (a.batch ?? Infinity) - (b.batch ?? Infinity) ||
-      a.instanceId.localeCompare(b.instanceId)
-  )
 }
 
 export function hostRow(h: HostRecord): string {
@@ -117,19 +104,17 @@ export function renderHosts(hosts: readonly HostRecord[], budgetBytes = Infinity
     '| instance | batch | state | step | reason | exit code | duration | version |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |'
   ]
-  const sorted = sortHosts(hosts)
-  let used = bytes(lines.join('\n'))
-  for (const [i, h] of sorted.entries()) {
-    const row = hostRow(h)
-    if (used + bytes(row) + 200 > budgetBytes) {
-      lines.push(
-        '',
-        `_${sorted.length - i} more host(s) left out: the job summary is limited to 1 MiB. The \`report\` output lists every host._`
-      )
-      break
-    }
-    lines.push(row)
-    used += bytes(row) + 1
+  const fitted = fitToBudget(sortHosts(hosts), hostRow, {
+    usedBytes: bytes(lines.join('\n')),
+    budgetBytes,
+    separatorBytes: 1
+  })
+  lines.push(...fitted.texts)
+  if (fitted.leftOut > 0) {
+    lines.push(
+      '',
+      `_${fitted.leftOut} more host(s) left out: the job summary is limited to 1 MiB. The \`report\` output lists every host._`
+    )
   }
   return lines.join('\n')
 }
@@ -141,18 +126,12 @@ function outputBlock(h: HostRecord): string {
 
 export function renderOutputs(hosts: readonly HostRecord[], budgetBytes = Infinity): string {
   const failed = hosts.filter((h) => h.state === 'failed' && h.outputTail)
-  const blocks: string[] = []
-  let used = 0
-  for (const [i, h] of failed.entries()) {
-    const block = outputBlock(h)
-    if (used + bytes(block) + 200 > budgetBytes) {
-      blocks.push(
-        `_Output of ${failed.length - i} more failed host(s) left out: the job summary is limited to 1 MiB._`
-      )
-      break
-    }
-    blocks.push(block)
-    used += bytes(block) + 2
+  const fitted = fitToBudget(failed, outputBlock, { usedBytes: 0, budgetBytes, separatorBytes: 2 })
+  const blocks = fitted.texts
+  if (fitted.leftOut > 0) {
+    blocks.push(
+      `_Output of ${fitted.leftOut} more failed host(s) left out: the job summary is limited to 1 MiB._`
+    )
   }
   return blocks.join('\n\n')
 }
