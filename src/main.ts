@@ -20,7 +20,7 @@ import { join } from 'node:path'
 import { publish } from './report/publish.js'
 import { coreLog } from './core-log.js'
 import { startDeployment, type GitHubDeployment } from './github/deployment.js'
-import { deploymentState, describeOutcome } from './report/deployment-text.js'
+import { failRun, finishRun, type FinishDeps } from './entry/finish.js'
 import { runUrl as workflowRunUrl } from './shared/run-url.js'
 
 /** After SIGINT the runner kills the step 10 s later: exit on our own terms before that. */
@@ -72,6 +72,18 @@ export async function run(): Promise<void> {
   }
   process.once('SIGINT', () => cancel('SIGINT'))
   process.once('SIGTERM', () => cancel('SIGTERM'))
+  const finish: FinishDeps = {
+    releaseLocks: async () => {
+      if (held) await releaseLocks(locks, held, coreLog)
+    },
+    journal,
+    publish: (outcome) => publish(outcome, settings),
+    finishDeployment: async (state, description) => {
+      await deployment?.finish(state, description)
+    },
+    setOutput: (name, value) => core.setOutput(name, value),
+    setFailed: (message) => core.setFailed(message)
+  }
 
   try {
     deployment = await startDeployment(settings)
@@ -94,33 +106,13 @@ export async function run(): Promise<void> {
         journal.set({ locks: held })
       }
     })
-    if (outcome.result !== 'cancelled') {
-      if (held) await releaseLocks(locks, held, coreLog)
-      journal.set({ finished: true, result: outcome.result, locks: undefined })
-    }
-    await publish(outcome, settings)
-    if (outcome.result !== 'cancelled') {
-      await deployment?.finish(deploymentState(outcome.result), describeOutcome(outcome))
-      journal.set({ deploymentId: undefined })
-    }
-    if (outcome.result !== 'success' && outcome.result !== 'dry-run') {
-      core.setFailed(
-        `rolling-deploy ${outcome.result}${outcome.reason ? `: ${outcome.reason}` : ''}`
-      )
-    }
+    await finishRun(outcome, finish)
   } catch (err) {
-    // Nothing was changed before the rollout gets this far with an error of this kind, but a lock
-    // may have been taken: let it go, and tell the post step there is nothing to restore.
-    if (held) await releaseLocks(locks, held, coreLog)
-    journal.set({ finished: true, result: 'failed', locks: undefined })
-    core.setOutput(Output.Result, 'failed')
     const message =
       err instanceof ConfigError
         ? err.message
         : `AWS error: ${errorName(err)}: ${errorMessage(err)}`
-    await deployment?.finish(deploymentState('failed'), message)
-    journal.set({ deploymentId: undefined })
-    core.setFailed(message)
+    await failRun(message, finish)
   }
 }
 

@@ -1,0 +1,110 @@
+// The end of the main step on fakes: which calls happen, in which order, for each kind of result.
+// The order matters to the post step: locks and journal first, so a later failure leaves nothing
+// for it to undo by mistake.
+
+import { describe, it, expect } from '@jest/globals'
+import { failRun, finishRun, type FinishDeps } from '../../src/entry/finish.js'
+import type { RolloutOutcome, RunResult } from '../../src/rollout/types.js'
+import { failedRun, host } from '../report/fixtures.js'
+
+function fakes(options: { publishError?: Error } = {}) {
+  const calls: string[] = []
+  const deps: FinishDeps = {
+    releaseLocks: async () => {
+      calls.push('releaseLocks')
+    },
+    journal: { set: (patch) => calls.push(`journal ${JSON.stringify(patch)}`) },
+    publish: async (outcome) => {
+      calls.push(`publish ${outcome.result}`)
+      if (options.publishError) throw options.publishError
+    },
+    finishDeployment: async (state, description) => {
+      calls.push(`deployment ${state}: ${description}`)
+    },
+    setOutput: (name, value) => calls.push(`output ${name}=${value}`),
+    setFailed: (message) => calls.push(`failed: ${message}`)
+  }
+  return { calls, deps }
+}
+
+function outcome(result: RunResult, reason?: string): RolloutOutcome {
+  return {
+    ...failedRun(),
+    result,
+    reason,
+    hosts: [host('i-1'), host('i-2', { state: result === 'success' ? 'deployed' : 'failed' })]
+  }
+}
+
+describe('finishRun', () => {
+  it('on success: locks, journal, publish, deployment, and the step stays green', async () => {
+    const { calls, deps } = fakes()
+    await finishRun(outcome('success'), deps)
+    expect(calls).toEqual([
+      'releaseLocks',
+      'journal {"finished":true,"result":"success"}',
+      'publish success',
+      'deployment success: rolling-deploy success: 2 deployed, 0 failed',
+      'journal {}'
+    ])
+  })
+
+  it.each([
+    ['failed', 'failure'],
+    ['rolled-back', 'failure']
+  ] as const)(
+    'on %s: the same order, the deployment %s, then the step fails with the reason',
+    async (result, state) => {
+      const { calls, deps } = fakes()
+      await finishRun(outcome(result, 'canary failed'), deps)
+      expect(calls).toEqual([
+        'releaseLocks',
+        `journal {"finished":true,"result":"${result}"}`,
+        `publish ${result}`,
+        `deployment ${state}: rolling-deploy ${result}: 1 deployed, 1 failed (canary failed)`,
+        'journal {}',
+        `failed: rolling-deploy ${result}: canary failed`
+      ])
+    }
+  )
+
+  it('on a dry run: the deployment is told inactive and the step stays green', async () => {
+    const { calls, deps } = fakes()
+    await finishRun(outcome('dry-run'), deps)
+    expect(calls.some((c) => c.startsWith('deployment inactive: rolling-deploy dry-run'))).toBe(
+      true
+    )
+    expect(calls.some((c) => c.startsWith('failed'))).toBe(false)
+  })
+
+  it("on cancel: only publishes and fails; locks, journal and deployment are the post step's", async () => {
+    const { calls, deps } = fakes()
+    await finishRun(outcome('cancelled', 'SIGINT'), deps)
+    expect(calls).toEqual(['publish cancelled', 'failed: rolling-deploy cancelled: SIGINT'])
+  })
+
+  it('a failing publish stops the sequence after the journal, and the error reaches the caller', async () => {
+    const { calls, deps } = fakes({ publishError: new Error('disk full') })
+    await expect(finishRun(outcome('success'), deps)).rejects.toThrow('disk full')
+    expect(calls).toEqual([
+      'releaseLocks',
+      'journal {"finished":true,"result":"success"}',
+      'publish success'
+    ])
+  })
+})
+
+describe('failRun', () => {
+  it('releases locks, marks the journal failed, sets result, fails the deployment, then the step', async () => {
+    const { calls, deps } = fakes()
+    await failRun('AWS error: AccessDenied: no', deps)
+    expect(calls).toEqual([
+      'releaseLocks',
+      'journal {"finished":true,"result":"failed"}',
+      'output result=failed',
+      'deployment failure: AWS error: AccessDenied: no',
+      'journal {}',
+      'failed: AWS error: AccessDenied: no'
+    ])
+  })
+})
