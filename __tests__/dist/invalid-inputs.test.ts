@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { inputDefaults } from '../support/action-yml.js'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
 const BUNDLE = join(ROOT, 'dist', 'index.js')
@@ -22,21 +23,6 @@ if (missing.length > 0) {
   )
 }
 const suite = missing.length === 0 ? describe : describe.skip
-
-/** The inputs of action.yml with their defaults (the runner sets INPUT_* for every default). */
-function actionDefaults(): Record<string, string> {
-  const yml = readFileSync(join(ROOT, 'action.yml'), 'utf8')
-  const block = yml.slice(yml.indexOf('\ninputs:\n'), yml.indexOf('\noutputs:\n'))
-  const defaults: Record<string, string> = {}
-  let current: string | undefined
-  for (const line of block.split('\n')) {
-    const name = /^ {2}([a-z0-9-]+):\s*$/.exec(line)
-    if (name) current = name[1]
-    const def = /^ {4}default:\s*(?:'([^']*)'|"([^"]*)"|(\S.*))\s*$/.exec(line)
-    if (def && current) defaults[current] = def[1] ?? def[2] ?? def[3] ?? ''
-  }
-  return defaults
-}
 
 interface Recorded {
   method: string
@@ -149,8 +135,7 @@ async function runAction(inputs: Record<string, string | undefined>): Promise<Ac
 /** Inputs as a workflow would give them on top of action.yml's defaults. */
 function withInputs(overrides: Record<string, string | undefined>): Record<string, string | undefined> {
   return {
-    ...actionDefaults(),
-    'github-token': 'ghs_exampletoken',
+    ...inputDefaults({ githubToken: 'ghs_exampletoken' }),
     'target-groups': 'web',
     command: './deploy.sh --version "$(cat VERSION)"',
     ...overrides
