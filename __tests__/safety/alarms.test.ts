@@ -53,7 +53,8 @@ describe('alarms: validated before any change', () => {
   it('a name that matches no alarm fails the run before any mutating call, naming it and the fix', async () => {
     const w = world()
     let locked = false
-    const run = w.run(settingsFor({ alarms: ['api-5xx', 'api-5XX'] }), {
+    // Settings.region is optional; without one the message names "this region" instead
+    const run = w.run(settingsFor({ alarms: ['api-5xx', 'api-5XX'], region: undefined }), {
       lock: async () => void (locked = true)
     })
     await expect(run).rejects.toThrow(ConfigError)

@@ -2,14 +2,8 @@
 // register cycle, failed hosts first, then the deployed ones newest batch first.
 
 import { describe, it, expect } from '@jest/globals'
-import {
-  FakeWorld,
-  byHost,
-  counts,
-  ids,
-  settingsFor,
-  type FakeHost
-} from '../support/fake-ports.js'
+import { FakeWorld, byHost, counts, ids, type FakeHost } from '../support/fake-ports.js'
+import { settingsFor } from '../support/settings.js'
 import type { Settings } from '../../src/settings.js'
 import { rollbackQueue } from '../../src/rollout/rollback.js'
 import type { HostRecord } from '../../src/rollout/types.js'
