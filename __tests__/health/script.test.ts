@@ -221,28 +221,49 @@ describe('healthScript run by sh against a real HTTP server', () => {
     }
   })()
 
+  // The script tries curl, then wget, then python3; each is tested here, so each must be on this
+  // machine: a missing one fails this test with the fix instead of skipping its fallback's test.
+  it('has curl, wget and python3 to run the script with', () => {
+    const tools: Array<[string, string | undefined, string]> = [
+      ['curl', which('curl'), 'apt-get install -y curl'],
+      ['wget', wget, 'apt-get install -y wget'],
+      ['python3', python, 'apt-get install -y python3']
+    ]
+    expect(
+      tools.filter(([, p]) => !p).map(([name, , fix]) => `${name} is missing: ${fix}`)
+    ).toEqual([])
+  })
+
   // Hosts without curl: the same values through wget, then python3. wget re-encodes characters
   // it deems unsafe (" { } \ ^ | and the like) and squashes /../, which any server decodes to
   // the same path: compared decoded.
   const decoded = (p: string) => decodeURIComponent(p)
+  // Nine real sh + fetcher runs in one test: jest's 5 s is too short on a loaded machine.
+  const FALLBACK_TIMEOUT_MS = 30_000
 
-  ;(wget ? it : it.skip)('wget fallback (no curl on PATH): same paths, nothing runs', async () => {
-    const pathEnv = onlyFetcher('wget', wget!)
-    for (const path of HOSTILE.filter((p) => !p.includes('/../'))) {
+  it(
+    'wget fallback (no curl on PATH): same paths, nothing runs',
+    async () => {
+      expect(wget).toBeDefined()
+      const pathEnv = onlyFetcher('wget', wget!)
+      for (const path of HOSTILE.filter((p) => !p.includes('/../'))) {
+        received = []
+        const run = await runScript(healthScript({ port, path }), pathEnv)
+        expect(received.map(decoded)).toEqual([decoded(onWire(path).replace(/#.*$/, ''))])
+        noSideEffects(run)
+        expect(parseHealthOutput(run.stdout)).toMatchObject({ status: 200, version: '9.9.9' })
+      }
       received = []
-      const run = await runScript(healthScript({ port, path }), pathEnv)
-      expect(received.map(decoded)).toEqual([decoded(onWire(path).replace(/#.*$/, ''))])
-      noSideEffects(run)
-      expect(parseHealthOutput(run.stdout)).toMatchObject({ status: 200, version: '9.9.9' })
-    }
-    received = []
-    const down = await runScript(healthScript({ port, path: '/down' }), pathEnv)
-    expect(parseHealthOutput(down.stdout)?.status).toBe(503)
-  })
+      const down = await runScript(healthScript({ port, path: '/down' }), pathEnv)
+      expect(parseHealthOutput(down.stdout)?.status).toBe(503)
+    },
+    FALLBACK_TIMEOUT_MS
+  )
 
-  ;(python ? it : it.skip)(
+  it(
     'python3 fallback (no curl, no wget): exact paths, nothing runs',
     async () => {
+      expect(python).toBeDefined()
       const pathEnv = onlyFetcher('python3', python!)
       for (const path of HOSTILE) {
         received = []
@@ -254,7 +275,8 @@ describe('healthScript run by sh against a real HTTP server', () => {
       received = []
       const down = await runScript(healthScript({ port, path: '/down' }), pathEnv)
       expect(parseHealthOutput(down.stdout)).toMatchObject({ status: 503, body: 'maintenance' })
-    }
+    },
+    FALLBACK_TIMEOUT_MS
   )
 })
 

@@ -172,6 +172,7 @@ describe('worst case: 5,000 failed hosts, long hostile reasons, 24,000-character
       .slice(0, 500)
     for (const h of expected) expect(md).toContain(`| ${h.instanceId} |`)
     const tails = limitOutputTails(o.hosts)
+    expect(tails.hosts).toHaveLength(DEFAULT_LIMITS.outputLimit)
     expect(tails.hosts.every((h) => h.outputTail!.length <= DEFAULT_LIMITS.tailChars)).toBe(true)
   })
 })

@@ -31,6 +31,7 @@ function world(n = 5, deregistrationDelaySeconds = 30) {
 
 /** The hosts never reached: pending, registered and healthy, no deploy sent to them. */
 function expectUntouched(w: FakeWorld, out: RolloutOutcome, hosts: string[]) {
+  expect(hosts.length).toBeGreaterThan(0)
   for (const id of hosts) {
     expect(byHost(out)[id]).toMatchObject({ state: 'pending', step: 'plan' })
     expect(w.lbState('tg-a', id)).toBe('healthy')

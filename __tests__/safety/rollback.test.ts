@@ -69,6 +69,7 @@ describe('rollback', () => {
   it('checks health without expected-version: hosts reporting the old release pass', async () => {
     const w = fleet()
     const out = await w.run(rollbackSettings())
+    expect(out.hosts).toHaveLength(5)
     expect(out.hosts.every((h) => h.version === 'v1')).toBe(true)
     expect(out.result).toBe('rolled-back')
   })
