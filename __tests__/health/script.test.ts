@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from '@jest/globals'
+import { describe, it, expect, beforeAll, afterAll, beforeEach, jest } from '@jest/globals'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { spawn, execFileSync } from 'node:child_process'
@@ -14,6 +14,10 @@ import {
   reportsVersion,
   wirePath
 } from '../../src/health/script.js'
+
+// The script runs for real here (sh, then curl, wget or python3, up to nine runs a test): on a
+// loaded machine that takes longer than jest's default 5 s, without anything being wrong.
+jest.setTimeout(30_000)
 
 // ---------------------------------------------------------------------------------------------
 // The script, run for real: /bin/sh against a local HTTP server that records every request path.
@@ -238,46 +242,36 @@ describe('healthScript run by sh against a real HTTP server', () => {
   // it deems unsafe (" { } \ ^ | and the like) and squashes /../, which any server decodes to
   // the same path: compared decoded.
   const decoded = (p: string) => decodeURIComponent(p)
-  // Nine real sh + fetcher runs in one test: jest's 5 s is too short on a loaded machine.
-  const FALLBACK_TIMEOUT_MS = 30_000
 
-  it(
-    'wget fallback (no curl on PATH): same paths, nothing runs',
-    async () => {
-      expect(wget).toBeDefined()
-      const pathEnv = onlyFetcher('wget', wget!)
-      for (const path of HOSTILE.filter((p) => !p.includes('/../'))) {
-        received = []
-        const run = await runScript(healthScript({ port, path }), pathEnv)
-        expect(received.map(decoded)).toEqual([decoded(onWire(path).replace(/#.*$/, ''))])
-        noSideEffects(run)
-        expect(parseHealthOutput(run.stdout)).toMatchObject({ status: 200, version: '9.9.9' })
-      }
+  it('wget fallback (no curl on PATH): same paths, nothing runs', async () => {
+    expect(wget).toBeDefined()
+    const pathEnv = onlyFetcher('wget', wget!)
+    for (const path of HOSTILE.filter((p) => !p.includes('/../'))) {
       received = []
-      const down = await runScript(healthScript({ port, path: '/down' }), pathEnv)
-      expect(parseHealthOutput(down.stdout)?.status).toBe(503)
-    },
-    FALLBACK_TIMEOUT_MS
-  )
+      const run = await runScript(healthScript({ port, path }), pathEnv)
+      expect(received.map(decoded)).toEqual([decoded(onWire(path).replace(/#.*$/, ''))])
+      noSideEffects(run)
+      expect(parseHealthOutput(run.stdout)).toMatchObject({ status: 200, version: '9.9.9' })
+    }
+    received = []
+    const down = await runScript(healthScript({ port, path: '/down' }), pathEnv)
+    expect(parseHealthOutput(down.stdout)?.status).toBe(503)
+  })
 
-  it(
-    'python3 fallback (no curl, no wget): exact paths, nothing runs',
-    async () => {
-      expect(python).toBeDefined()
-      const pathEnv = onlyFetcher('python3', python!)
-      for (const path of HOSTILE) {
-        received = []
-        const run = await runScript(healthScript({ port, path }), pathEnv)
-        expect(received).toEqual([onWire(path).replace(/#.*$/, '')])
-        noSideEffects(run)
-        expect(parseHealthOutput(run.stdout)).toMatchObject({ status: 200, version: '9.9.9' })
-      }
+  it('python3 fallback (no curl, no wget): exact paths, nothing runs', async () => {
+    expect(python).toBeDefined()
+    const pathEnv = onlyFetcher('python3', python!)
+    for (const path of HOSTILE) {
       received = []
-      const down = await runScript(healthScript({ port, path: '/down' }), pathEnv)
-      expect(parseHealthOutput(down.stdout)).toMatchObject({ status: 503, body: 'maintenance' })
-    },
-    FALLBACK_TIMEOUT_MS
-  )
+      const run = await runScript(healthScript({ port, path }), pathEnv)
+      expect(received).toEqual([onWire(path).replace(/#.*$/, '')])
+      noSideEffects(run)
+      expect(parseHealthOutput(run.stdout)).toMatchObject({ status: 200, version: '9.9.9' })
+    }
+    received = []
+    const down = await runScript(healthScript({ port, path: '/down' }), pathEnv)
+    expect(parseHealthOutput(down.stdout)).toMatchObject({ status: 503, body: 'maintenance' })
+  })
 })
 
 // ---------------------------------------------------------------------------------------------
