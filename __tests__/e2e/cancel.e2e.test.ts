@@ -177,6 +177,7 @@ test('SIGINT while batch 2 runs its command: those hosts stay out and are named 
   const commandIds = main
     .report!.filter((r) => batch2!.includes(r.instanceId))
     .map((r) => r.commandId)
+  expect(commandIds.length).toBeGreaterThan(0)
   for (const id of commandIds) expect(post.stdout).toContain(id!)
   // The hosts of batch 1 are deployed and back; the others were never touched.
   const out = await expectInServiceOrWarned(post, warned)

@@ -4,11 +4,12 @@
 // STATE_*). Everything it starts is stopped by PID, even when a test fails or jest exits.
 
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { inputDefaults } from '../support/action-yml.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const PLUGIN = path.join(ROOT, '__tests__', 'e2e', 'emulator', 'rd_moto.py')
@@ -431,38 +432,9 @@ export interface RunOptions {
   echo?: boolean
 }
 
-/** action.yml input defaults, as the runner evaluates them. */
+/** action.yml input defaults, as the runner evaluates them (the job's token is a fake one). */
 export function actionDefaults(): Record<string, string> {
-  const text = readFileSync(path.join(ROOT, 'action.yml'), 'utf8')
-  const defaults: Record<string, string> = {}
-  let inInputs = false
-  let current: string | undefined
-  for (const line of text.split(/\r?\n/)) {
-    if (/^\S/.test(line)) {
-      inInputs = line.startsWith('inputs:')
-      current = undefined
-      continue
-    }
-    if (!inInputs) continue
-    const name = /^ {2}([A-Za-z0-9_-]+):\s*$/.exec(line)
-    if (name) {
-      current = name[1]
-      continue
-    }
-    const def = /^ {4}default:\s*(.*)$/.exec(line)
-    if (def?.[1] !== undefined && current) defaults[current] = yamlScalar(def[1])
-  }
-  return defaults
-}
-
-function yamlScalar(raw: string): string {
-  const v = raw.trim()
-  let s: string
-  if (v.startsWith("'") && v.endsWith("'")) s = v.slice(1, -1).replace(/''/g, "'")
-  else if (v.startsWith('"') && v.endsWith('"')) s = JSON.parse(v) as string
-  else s = v
-  // the runner evaluates expressions; the only one in action.yml is the token
-  return s.replace(/\$\{\{\s*github\.token\s*\}\}/g, 'ghs_e2eFakeToken000000000000000000000000')
+  return inputDefaults({ root: ROOT, githubToken: 'ghs_e2eFakeToken000000000000000000000000' })
 }
 
 /** Parses a GITHUB_OUTPUT / GITHUB_STATE file (`name=value` or `name<<DELIM` blocks). */

@@ -70,6 +70,7 @@ async function expectInvariants(run: ActionRun): Promise<void> {
 async function expectUntouched(instanceIds: string[], version = 'v1'): Promise<void> {
   const hosts = new Map((await emu.state()).map((h) => [h.instanceId, h]))
   const deploys = await emu.deployCommands()
+  expect(instanceIds.length).toBeGreaterThan(0)
   for (const id of instanceIds) {
     const h = hosts.get(id)!
     expect({ id, version: h.version, states: h.registrations.map((r) => r.state) }).toEqual({
@@ -99,6 +100,7 @@ test('happy path: 8 hosts v1 → v2, batches 1, 50%', async () => {
   })
   const report = byId(run)
   expect(report.size).toBe(8)
+  expect(seeded.hosts).toHaveLength(8)
   for (const h of seeded.hosts) {
     expect(report.get(h.instanceId)).toMatchObject({
       state: 'deployed',
@@ -221,6 +223,7 @@ test('dry-run makes zero mutating calls and plans every host', async () => {
   })
   expect(run.outputs).toMatchObject({ result: 'dry-run', pending: '8', deployed: '0' })
   const report = byId(run)
+  expect(seeded.hosts).toHaveLength(8)
   for (const h of seeded.hosts) {
     const r = report.get(h.instanceId)!
     expect(r.state).toBe('pending')
@@ -299,8 +302,11 @@ test('hosts in two target groups are drained from both and restored to both', as
     'min-healthy-percent': '0'
   })
   expect(run.outputs).toMatchObject({ result: 'success', deployed: '4' })
+  expect(run.report).toHaveLength(4)
   for (const r of run.report!) expect([...r.targetGroups].sort()).toEqual([...arns].sort())
-  for (const h of await emu.state()) {
+  const state = await emu.state()
+  expect(state).toHaveLength(4)
+  for (const h of state) {
     expect(h.version).toBe('v2')
     expect(h.registrations.map((r) => [r.targetGroupArn, r.port, r.state]).sort()).toEqual(
       arns.map((a) => [a, h.port, 'healthy']).sort()

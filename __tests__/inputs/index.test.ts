@@ -4,6 +4,7 @@ import { settings, errors, onlyError } from './helpers.js'
 import { parseInputs } from '../../src/inputs/index.js'
 import { Input } from '../../src/constants.js'
 import type { Settings } from '../../src/settings.js'
+import { readActionYml } from '../support/action-yml.js'
 
 describe('defaults', () => {
   it('fills every default from the minimal inputs', () => {
@@ -33,22 +34,37 @@ describe('defaults', () => {
     expect(settings()).toEqual(expected)
   })
 
-  it('takes the action.yml defaults when they are passed through as text', () => {
-    const s = settings({
-      [Input.DocumentParameters]: '{}',
-      [Input.BatchSize]: '1',
-      [Input.CanaryWait]: '0',
-      [Input.HealthTimeout]: '5m',
-      [Input.MaxFailures]: '0',
-      [Input.MinHealthyPercent]: '50',
-      [Input.SkipUnhealthy]: 'true',
-      [Input.CommandTimeout]: '10m',
-      [Input.OnFailure]: 'halt',
-      [Input.Lock]: 'true',
-      [Input.DryRun]: 'false'
-    })
-    expect(s).toEqual(settings())
+  // The runner passes every action.yml default as text (INPUT_<NAME>); each one, given
+  // explicitly, must mean what the parser assumes when the input is unset. github-token's
+  // default is an expression the runner evaluates to the job's token, so it is not a fixed text.
+  const DEFAULTS = Object.entries(readActionYml().inputs).flatMap(([name, input]) =>
+    input.default === undefined || name === Input.GithubToken ? [] : [[name, input.default]]
+  )
+
+  it('reads a default for every optional input action.yml gives one', () => {
+    expect(DEFAULTS.map(([name]) => name).sort()).toEqual(
+      [
+        Input.DocumentParameters,
+        Input.BatchSize,
+        Input.CanaryWait,
+        Input.HealthTimeout,
+        Input.MaxFailures,
+        Input.MinHealthyPercent,
+        Input.SkipUnhealthy,
+        Input.CommandTimeout,
+        Input.OnFailure,
+        Input.Lock,
+        Input.DryRun
+      ].sort()
+    )
   })
+
+  it.each(DEFAULTS)(
+    "takes action.yml's default %s: %j as parseInputs does when it is unset",
+    (name, value) => {
+      expect(settings({ [name]: value })).toEqual(settings())
+    }
+  )
 })
 
 describe('environment and github-token', () => {

@@ -1,6 +1,7 @@
 // Hosts, batches and settings of a finished run, for the report tests.
 
 import type { Settings } from '../../src/settings.js'
+import { settingsFor } from '../support/settings.js'
 import type { BatchRecord, HostRecord, RolloutOutcome } from '../../src/rollout/types.js'
 
 export const T0 = Date.UTC(2026, 10, 23, 12, 0, 0)
@@ -22,10 +23,10 @@ export function host(instanceId: string, extra: Partial<HostRecord> = {}): HostR
   }
 }
 
+/** The report tests' run: two target groups, a canary then 25%, health and version checks. */
 export function settings(extra: Partial<Settings> = {}): Settings {
-  return {
+  return settingsFor({
     targetGroups: ['web', TG_API],
-    deploy: { kind: 'command', script: './deploy.sh' },
     batchSize: [
       { kind: 'count', value: 1 },
       { kind: 'percent', value: 25 }
@@ -33,18 +34,10 @@ export function settings(extra: Partial<Settings> = {}): Settings {
     canaryWaitMs: 120_000,
     healthPath: '/health',
     healthPort: 8080,
-    healthTimeoutMs: 300_000,
     expectedVersion: '1.2.3',
     maxFailures: { kind: 'percent', value: 10 },
-    minHealthyPercent: 50,
-    skipUnhealthy: true,
-    commandTimeoutMs: 600_000,
-    onFailure: 'halt',
-    alarms: [],
-    lock: true,
-    dryRun: false,
     ...extra
-  }
+  })
 }
 
 export function batch(

@@ -5,14 +5,14 @@ import { DEFAULT_LIMITS, limitHostRows, limitOutputTails } from '../../src/repor
 import { renderHosts, renderOutputs, renderSummary } from '../../src/report/summary.js'
 import { renderTimelineSection } from '../../src/report/timeline.js'
 import type { BatchRecord, HostRecord, RolloutOutcome } from '../../src/rollout/types.js'
-import type { Settings } from '../../src/settings.js'
+import { settingsFor } from '../support/settings.js'
 
 const MiB = 1024 * 1024
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8')
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0)
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef'
 
-const settings: Settings = {
+const settings = settingsFor({
   targetGroups: ['web'],
   deploy: { kind: 'command', script: 'deploy.sh' },
   batchSize: [
@@ -20,16 +20,8 @@ const settings: Settings = {
     { kind: 'percent', value: 2 }
   ],
   canaryWaitMs: 60_000,
-  healthTimeoutMs: 300_000,
-  maxFailures: { kind: 'percent', value: 10 },
-  minHealthyPercent: 50,
-  skipUnhealthy: true,
-  commandTimeoutMs: 600_000,
-  onFailure: 'halt',
-  alarms: [],
-  lock: true,
-  dryRun: false
-}
+  maxFailures: { kind: 'percent', value: 10 }
+})
 
 const id = (i: number) => `i-${i.toString(16).padStart(17, '0')}`
 
@@ -180,6 +172,7 @@ describe('worst case: 5,000 failed hosts, long hostile reasons, 24,000-character
       .slice(0, 500)
     for (const h of expected) expect(md).toContain(`| ${h.instanceId} |`)
     const tails = limitOutputTails(o.hosts)
+    expect(tails.hosts).toHaveLength(DEFAULT_LIMITS.outputLimit)
     expect(tails.hosts.every((h) => h.outputTail!.length <= DEFAULT_LIMITS.tailChars)).toBe(true)
   })
 })

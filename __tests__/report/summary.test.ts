@@ -178,7 +178,9 @@ describe('escaping', () => {
     expect(open).toBeGreaterThanOrEqual(0)
     expect(close).toBeGreaterThan(open)
     // No line between opening and closing fence could close it (CommonMark: up to 3 spaces, ```).
-    for (const l of lines.slice(open + 1, close)) expect(l).not.toMatch(/^ {0,3}```/)
+    const inside = lines.slice(open + 1, close)
+    expect(inside).toContain('before')
+    for (const l of inside) expect(l).not.toMatch(/^ {0,3}```/)
     expect(lines.slice(close + 1).join('\n')).toBe('\n</details>')
   })
 })

@@ -31,6 +31,7 @@ function world(n = 5, deregistrationDelaySeconds = 30) {
 
 /** The hosts never reached: pending, registered and healthy, no deploy sent to them. */
 function expectUntouched(w: FakeWorld, out: RolloutOutcome, hosts: string[]) {
+  expect(hosts.length).toBeGreaterThan(0)
   for (const id of hosts) {
     expect(byHost(out)[id]).toMatchObject({ state: 'pending', step: 'plan' })
     expect(w.lbState('tg-a', id)).toBe('healthy')
@@ -53,7 +54,8 @@ describe('alarms: validated before any change', () => {
   it('a name that matches no alarm fails the run before any mutating call, naming it and the fix', async () => {
     const w = world()
     let locked = false
-    const run = w.run(settingsFor({ alarms: ['api-5xx', 'api-5XX'] }), {
+    // Settings.region is optional; without one the message names "this region" instead
+    const run = w.run(settingsFor({ alarms: ['api-5xx', 'api-5XX'], region: undefined }), {
       lock: async () => void (locked = true)
     })
     await expect(run).rejects.toThrow(ConfigError)

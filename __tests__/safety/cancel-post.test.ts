@@ -116,6 +116,7 @@ function expectEveryHostAccountedFor(w: FakeWorld, c: Cancelled) {
   // Let the load balancer finish its health checks on what the post step registered.
   w.clock.advanceTo(w.clock.now() + 60 * SEC)
   const reported = new Set(c.post.leftOut.map((l) => l.host.instanceId))
+  expect(c.out.hosts.length).toBeGreaterThan(0)
   for (const h of c.out.hosts) {
     const states = h.registrations.map((r) => {
       const g = w.groups.find((x) => x.info.arn === r.targetGroupArn)!

@@ -2,14 +2,8 @@
 // register cycle, failed hosts first, then the deployed ones newest batch first.
 
 import { describe, it, expect } from '@jest/globals'
-import {
-  FakeWorld,
-  byHost,
-  counts,
-  ids,
-  settingsFor,
-  type FakeHost
-} from '../support/fake-ports.js'
+import { FakeWorld, byHost, counts, ids, type FakeHost } from '../support/fake-ports.js'
+import { settingsFor } from '../support/settings.js'
 import type { Settings } from '../../src/settings.js'
 import { rollbackQueue } from '../../src/rollout/rollback.js'
 import type { HostRecord } from '../../src/rollout/types.js'
@@ -75,6 +69,7 @@ describe('rollback', () => {
   it('checks health without expected-version: hosts reporting the old release pass', async () => {
     const w = fleet()
     const out = await w.run(rollbackSettings())
+    expect(out.hosts).toHaveLength(5)
     expect(out.hosts.every((h) => h.version === 'v1')).toBe(true)
     expect(out.result).toBe('rolled-back')
   })

@@ -1,6 +1,7 @@
 // Shared by the simulator's tests: fleets, settings and a rollout run on the simulator.
 
 import type { Settings } from '../../src/settings.js'
+import { settingsFor } from '../support/settings.js'
 import { VirtualClock } from '../support/virtual-clock.js'
 import {
   FleetSim,
@@ -50,25 +51,18 @@ export function fastGroup(name: string, patch: Partial<SimGroupSpec> = {}): SimG
   }
 }
 
+/** Settings for the simulator's fleets: short timeouts, the version checked, no lock. */
 export function settings(targetGroups: string[], patch: Partial<Settings> = {}): Settings {
-  return {
+  return settingsFor({
     targetGroups,
     deploy: { kind: 'command', script: DEPLOY_SCRIPT },
-    batchSize: [{ kind: 'count', value: 1 }],
-    canaryWaitMs: 0,
     healthTimeoutMs: 120_000,
     expectedVersion: NEW,
-    maxFailures: { kind: 'count', value: 0 },
-    minHealthyPercent: 50,
-    skipUnhealthy: true,
     commandTimeoutMs: 120_000,
-    onFailure: 'halt',
     rollbackCommand: ROLLBACK_SCRIPT,
-    alarms: [],
     lock: false,
-    dryRun: false,
     ...patch
-  }
+  })
 }
 
 /** A fresh clock and simulator. */

@@ -14,6 +14,7 @@ import { awsPorts } from '../../src/aws/adapters.js'
 import { rollout } from '../../src/rollout/rollout.js'
 import { countStates } from '../../src/report/json.js'
 import { resolveAmount, type Amount, type Settings } from '../../src/settings.js'
+import { settingsFor } from '../support/settings.js'
 import type { RolloutDeps, RolloutOutcome } from '../../src/rollout/types.js'
 import { isThrottling } from '../../src/aws/errors.js'
 import { VirtualClock } from '../support/virtual-clock.js'
@@ -234,7 +235,7 @@ function fleetOf(c: Case): { fleet: SimFleetSpec; faults: Record<string, HostFau
 
 function settingsOf(c: Case): Settings {
   const s = c.settings
-  return {
+  return settingsFor({
     targetGroups: c.groups.map((g) => g.name),
     deploy: { kind: 'command', script: DEPLOY_SCRIPT },
     batchSize: s.batchSize,
@@ -248,9 +249,8 @@ function settingsOf(c: Case): Settings {
     onFailure: s.onFailure,
     rollbackCommand: ROLLBACK_SCRIPT,
     alarms: s.alarm ? ['errors'] : [],
-    lock: false,
-    dryRun: false
-  }
+    lock: false
+  })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -297,6 +297,7 @@ describe('one scenario per fault', () => {
     )
     expect(r.outcome.result).toBe('success')
     expectHosts(r, { [A]: deployed, [B]: deployed, [C]: deployed, [D]: deployed })
+    expect(r.sim.deregistrations.length).toBeGreaterThanOrEqual(4)
     for (const d of r.sim.deregistrations) expect(d.inServiceOrFlapping).toBeGreaterThanOrEqual(3)
   })
 
@@ -393,7 +394,9 @@ describe('one scenario per fault', () => {
     expect(r.outcome.result).toBe('success')
     const deploys = r.sim.commands.filter((c) => c.kind === 'deploy')
     expect(deploys.map((c) => c.instanceIds.length)).toEqual([50, 50, 20, 50, 50, 20])
+    expect(r.sim.hostViews()).toHaveLength(240)
     expect(r.sim.hostViews().every((h) => h.version === NEW && h.inService)).toBe(true)
+    expect(r.outcome.hosts).toHaveLength(240)
     expect(r.outcome.hosts.every((h) => h.state === 'deployed')).toBe(true)
   })
 
@@ -407,8 +410,10 @@ describe('one scenario per fault', () => {
     )
     expect(r.outcome.result).toBe('success')
     expect(r.sim.throttled).toEqual({})
+    expect(r.outcome.hosts).toHaveLength(1000)
     expect(r.outcome.hosts.every((h) => h.state === 'deployed')).toBe(true)
-  })
+    // 1,000 simulated hosts take a few seconds of CPU, more than jest's 5 s on a loaded machine.
+  }, 30_000)
 
   it('the app takes 5 s to start after its deploy: one health reading waits for it on the host', async () => {
     const r = await scenario(fleet4(), {}, { expectedVersion: NEW })

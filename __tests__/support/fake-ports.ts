@@ -674,26 +674,8 @@ function reasonOf(state: TargetState): { reason?: string } {
   }
 }
 
-/** Settings as parseInputs would give them for a small run, with overrides. */
-export function settingsFor(overrides: Partial<Settings> = {}): Settings {
-  return {
-    targetGroups: ['tg-a'],
-    deploy: { kind: 'command', script: './deploy.sh' },
-    batchSize: [{ kind: 'count', value: 1 }],
-    canaryWaitMs: 0,
-    healthTimeoutMs: 5 * MIN,
-    expectedVersion: undefined,
-    maxFailures: { kind: 'count', value: 0 },
-    minHealthyPercent: 50,
-    skipUnhealthy: true,
-    commandTimeoutMs: 10 * MIN,
-    onFailure: 'halt',
-    alarms: [],
-    lock: true,
-    dryRun: false,
-    ...overrides
-  }
-}
+// The one Settings fixture, re-exported for the tests that build their world from here.
+export { settingsFor } from './settings.js'
 
 /** The hosts of an outcome keyed by instance ID, with the fields users read in the report. */
 export function byHost(
