@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import os from 'node:os'
 import path from 'node:path'
-import { children, stopChildren } from './children.mjs'
+import { stopChildren } from './children.mjs'
 import { admin, DIST, motoCheck, runAction, startEmulator } from './action-runner.mjs'
 
 const REPORT_COPY = path.join(os.tmpdir(), 'rolling-deploy-demo-report.json')
