@@ -3239,6 +3239,8 @@ function renderCapacity(o, options = {}) {
     const head = [
         `Lowest: **${lowest.inService}** of ${o.fleetSize} host(s) in service at +${formatDuration(lowest.at - o.startedAt)} (at least ${o.minInService} required). Sampled whenever a host went out or came back, and from the load balancer before each batch.`,
         '',
+        legend(fleet, o.minInService),
+        '',
         '| time | in service | |',
         '| --- | --- | --- |'
     ];
@@ -3279,6 +3281,14 @@ function capacityRows(samples, o, max) {
     return windows;
 }
 const BAR_WIDTH = 20;
+/** What the bars' characters mean, said once above the table. */
+function legend(fleet, minimum) {
+    const scale = fleet <= BAR_WIDTH
+        ? `${Number((BAR_WIDTH / fleet).toFixed(1))} character(s) per host`
+        : `one character ≈ ${Number((fleet / BAR_WIDTH).toFixed(1))} hosts`;
+    const mark = minimum > 0 ? `, \`|\` the minimum to keep in service (${minimum})` : '';
+    return `Each bar is the fleet of ${fleet} host(s), ${scale}: \`█\` in service, \`░\` out of service${mark}.`;
+}
 /** `████████|███░░░░░░░`: in service out of the fleet, `|` where the minimum lies. */
 function bar(value, fleet, minimum) {
     const filled = Math.round((Math.max(0, value) / fleet) * BAR_WIDTH);
