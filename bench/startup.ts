@@ -108,7 +108,7 @@ export async function startup(runs: number): Promise<StartupResult> {
       action.push(await timeToFirstRequest(() => [DIST], envFor))
       bareRuns.push((await timeToFirstRequest(bare, bareEnv)).ms)
     }
-    // The entry and the chunks it loads (the action is a chunk loaded after source maps are on);
+    // Every .js file of dist/ (one today; ncc splits out dynamic imports as chunks);
     // the .map files are read only when a stack is printed.
     const chunks = readdirSync(path.dirname(DIST))
       .filter((f) => f.endsWith('.js'))

@@ -2,8 +2,8 @@
 // fault the action cannot handle. The runner's output file is missing (the failure the issue
 // reproduced), so the first setOutput throws inside the main step and its promise rejects with
 // nobody to catch it. The step must fail with ONE ::error whose stack names src/ files (the
-// bundle ships source maps and turns them on before loading the action), keep Node's dump of
-// minified code out of the log, and leave the state that makes the post step run as the post step.
+// bundle ships dist/index.js.map, read when it crashes), keep Node's dump of minified code out
+// of the log, and leave the state that makes the post step run as the post step.
 
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
 import { spawn } from 'node:child_process'
