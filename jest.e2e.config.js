@@ -5,6 +5,7 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
+  globalSetup: '<rootDir>/__tests__/e2e/global-setup.mjs',
   testTimeout: 180000,
   maxWorkers: 1
 }

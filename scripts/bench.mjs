@@ -420,7 +420,7 @@ async function part4() {
   const r = await part(['startup', STARTUP_RUNS])
   row(
     '4',
-    'bundle size of dist/index.js (gzip)',
+    'bundle size of dist/*.js (gzip)',
     `${fmt(r.bundleBytes / 1e6, 2)} MB (${fmt(r.bundleGzipBytes / 1e6, 2)} MB)`
   )
   row(

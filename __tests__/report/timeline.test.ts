@@ -160,6 +160,21 @@ describe('a run with a failed batch', () => {
     expect(table).not.toContain('below minimum')
   })
 
+  test('a legend says what the bar characters mean, and the bars follow it', () => {
+    const table = renderCapacity(o)
+    expect(table).toContain(
+      'Each bar is the fleet of 4 host(s), 5 character(s) per host: `█` in service, `░` out of service, `|` the minimum to keep in service (2).'
+    )
+    const bars = table
+      .split('\n')
+      .filter((l) => l.startsWith('| +'))
+      .map((l) => /`([^`]+)`/.exec(l)![1]!)
+    // 4 of 4 in service: all filled but the minimum's mark at the middle (2 of 4).
+    expect(bars[0]).toBe('██████████|█████████')
+    // 2 of 4: half filled, the rest out of service, the mark where the minimum lies.
+    expect(bars[2]).toBe('██████████|░░░░░░░░░')
+  })
+
   test('the section puts both under headings', () => {
     const section = renderTimelineSection(o)
     expect(section).toContain('### Timeline\n\n```mermaid')

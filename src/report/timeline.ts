@@ -183,6 +183,8 @@ export function renderCapacity(o: RolloutOutcome, options: TimelineOptions = {})
   const head = [
     `Lowest: **${lowest.inService}** of ${o.fleetSize} host(s) in service at +${formatDuration(lowest.at - o.startedAt)} (at least ${o.minInService} required). Sampled whenever a host went out or came back, and from the load balancer before each batch.`,
     '',
+    legend(fleet, o.minInService),
+    '',
     '| time | in service | |',
     '| --- | --- | --- |'
   ]
@@ -232,6 +234,16 @@ function capacityRows(
 }
 
 const BAR_WIDTH = 20
+
+/** What the bars' characters mean, said once above the table. */
+function legend(fleet: number, minimum: number): string {
+  const scale =
+    fleet <= BAR_WIDTH
+      ? `${Number((BAR_WIDTH / fleet).toFixed(1))} character(s) per host`
+      : `one character ≈ ${Number((fleet / BAR_WIDTH).toFixed(1))} hosts`
+  const mark = minimum > 0 ? `, \`|\` the minimum to keep in service (${minimum})` : ''
+  return `Each bar is the fleet of ${fleet} host(s), ${scale}: \`█\` in service, \`░\` out of service${mark}.`
+}
 
 /** `████████|███░░░░░░░`: in service out of the fleet, `|` where the minimum lies. */
 function bar(value: number, fleet: number, minimum: number): string {
