@@ -91,6 +91,20 @@ export interface TargetGroupSpec {
   /** indexes of the seeded hosts registered in this group (default all) */
   members?: number[]
   loadBalancer?: boolean
+  /** `nlb`: a TCP target group behind a network load balancer (default `alb`) */
+  kind?: 'alb' | 'nlb'
+  /** seconds from registration to the first check, within one interval, or `random` (default: one interval) */
+  firstCheckPhase?: number | 'random'
+  randomSeed?: number
+  /** seconds before an NLB registration starts health checks / a deregistration completes (default 0) */
+  registrationPropagation?: number
+  deregistrationPropagation?: number
+  /** seconds a deregistered target that was in service still gets new requests (default 0) */
+  newRequestWindow?: number
+  connectionTermination?: boolean
+  /** start the data-plane stand-in for this group's load balancer; `trafficRate` also drives it (requests/s) */
+  traffic?: boolean
+  trafficRate?: number
 }
 
 export interface SeedOptions {
@@ -108,7 +122,33 @@ export interface SeededHost {
 
 export interface SeedResult {
   hosts: SeededHost[]
-  targetGroups: Array<{ name: string; arn: string; instanceIds: string[] }>
+  targetGroups: Array<{
+    name: string
+    arn: string
+    instanceIds: string[]
+    kind: 'alb' | 'nlb'
+    trafficUrl: string | null
+  }>
+}
+
+/** One request through the data-plane stand-in. */
+export interface TrafficRecord {
+  t: number
+  targetGroupArn: string
+  path: string
+  instanceId: string | null
+  port: number | null
+  status: number
+  outcome: 'ok' | 'failed'
+  /** the request reached a host whose deploy command had been sent (and not registered since) */
+  deployStarted: boolean
+  error: string | null
+}
+
+export interface Traffic {
+  listeners: Array<{ targetGroupArn: string; name: string; url: string }>
+  summary: { total: number; ok: number; failed: number; deployStarted: number; dropped: number }
+  requests: TrafficRecord[]
 }
 
 export interface ErrorFault {
@@ -350,6 +390,10 @@ export class Emulator {
 
   async state(): Promise<HostState[]> {
     return (await this.admin<{ hosts: HostState[] }>('GET', '/_rd/state')).hosts
+  }
+
+  traffic(): Promise<Traffic> {
+    return this.admin('GET', '/_rd/traffic')
   }
 
   async commands(): Promise<CommandRecord[]> {
