@@ -170,7 +170,7 @@ export interface HostFaults {
   unhealthy?: boolean
   /** the app hangs 10 s before answering */
   hang?: boolean
-  /** SSM agent unreachable: PingStatus ConnectionLost, invocations stay InProgress */
+  /** SSM agent unreachable: PingStatus ConnectionLost, invocations stay Pending until delivery times out */
   offline?: boolean
   /** invocations end Undeliverable (ResponseCode -1) */
   undeliverable?: boolean

@@ -490,7 +490,9 @@ class Emulator:
                 for reg in regs.values():
                     if reg.state in REGISTERED and t >= reg.next_check:
                         # checks every interval from the first one (rd_elb_model.first_check_at)
-                        reg.next_check = max(reg.next_check + timing.interval, t)
+                        # (a prober that fell a whole interval behind resumes from now, without a burst)
+                        following = reg.next_check + timing.interval
+                        reg.next_check = following if following > t else t + timing.interval
                         port = reg.port if tg.health_check_port in (None, "traffic-port") else int(tg.health_check_port)
                         path = tg.health_check_path or "/"
                         matcher = (tg.matcher or {}).get("HttpCode", "200")
@@ -665,8 +667,10 @@ def run_invocation(emu: Emulator, inv: Invocation, epoch: int) -> None:
                 inv.status = inv.status_details = "InProgress"
                 inv.started = now()
                 break
-            # the agent is unreachable: AWS keeps the invocation InProgress until delivery times out
-            inv.status = inv.status_details = "InProgress"
+            # the agent is unreachable: the invocation is Pending, "not yet sent to the managed node or
+            # not received by SSM Agent", until the delivery timeout plus the execution timeout have
+            # passed, then Delivery Timed Out ("Understanding command statuses", Systems Manager guide)
+            inv.status = inv.status_details = "Pending"
         if now() >= delivery_deadline:
             finish("DeliveryTimedOut", "DeliveryTimedOut", -1)
             return
@@ -1355,7 +1359,8 @@ def admin_commands(emu: Emulator) -> Any:
 
 def admin_traffic(emu: Emulator) -> Any:
     listeners = [{"targetGroupArn": arn, "name": li.name, "url": li.url} for arn, li in emu.listeners.items()]
-    return {"listeners": listeners, "summary": summary(emu.traffic), "requests": emu.traffic}
+    requests = list(emu.traffic)  # listener threads append while this is serialised
+    return {"listeners": listeners, "summary": summary(requests), "requests": requests}
 
 
 def admin(emu: Emulator, method: str, path: str, body: dict[str, Any]) -> Any:

@@ -22,7 +22,8 @@ export interface TargetGroupModelSettings {
   /**
    * NLB: time for the registration to complete before health checks start ("It can take a few
    * minutes for the registration process to complete and health checks to start",
-   * nlbHealthChecks). ALB: 0 (its page says nothing of the kind).
+   * nlbHealthChecks); measured at about 120 s (nlbRegistrationDocPr) and about 3 minutes
+   * (lbcIssue1834). ALB: 0 (its page says nothing of the kind).
    */
   registrationPropagationMs: number
   /**
