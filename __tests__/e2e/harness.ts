@@ -286,7 +286,8 @@ export class Emulator {
     return this.stderrTail
   }
 
-  static async start(timeoutMs = 30000): Promise<Emulator> {
+  // moto's import alone took 18 s on this shared 2-core machine under load (30 s was not enough)
+  static async start(timeoutMs = 90000): Promise<Emulator> {
     const child = spawn(
       'python3',
       [PLUGIN, '--host', '127.0.0.1', '--port', '0', '--parent-pid', String(process.pid)],
