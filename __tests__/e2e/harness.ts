@@ -92,6 +92,20 @@ export interface TargetGroupSpec {
   /** indexes of the seeded hosts registered in this group (default all) */
   members?: number[]
   loadBalancer?: boolean
+  /** `nlb`: a TCP target group behind a network load balancer (default `alb`) */
+  kind?: 'alb' | 'nlb'
+  /** seconds from registration to the first check, within one interval, or `random` (default: one interval) */
+  firstCheckPhase?: number | 'random'
+  randomSeed?: number
+  /** seconds before an NLB registration starts health checks / a deregistration completes (default 0) */
+  registrationPropagation?: number
+  deregistrationPropagation?: number
+  /** seconds a deregistered target that was in service still gets new requests (default 0) */
+  newRequestWindow?: number
+  connectionTermination?: boolean
+  /** start the data-plane stand-in for this group's load balancer; `trafficRate` also drives it (requests/s) */
+  traffic?: boolean
+  trafficRate?: number
 }
 
 export interface SeedOptions {
@@ -109,7 +123,33 @@ export interface SeededHost {
 
 export interface SeedResult {
   hosts: SeededHost[]
-  targetGroups: Array<{ name: string; arn: string; instanceIds: string[] }>
+  targetGroups: Array<{
+    name: string
+    arn: string
+    instanceIds: string[]
+    kind: 'alb' | 'nlb'
+    trafficUrl: string | null
+  }>
+}
+
+/** One request through the data-plane stand-in. */
+export interface TrafficRecord {
+  t: number
+  targetGroupArn: string
+  path: string
+  instanceId: string | null
+  port: number | null
+  status: number
+  outcome: 'ok' | 'failed'
+  /** the request reached a host whose deploy command had been sent (and not registered since) */
+  deployStarted: boolean
+  error: string | null
+}
+
+export interface Traffic {
+  listeners: Array<{ targetGroupArn: string; name: string; url: string }>
+  summary: { total: number; ok: number; failed: number; deployStarted: number; dropped: number }
+  requests: TrafficRecord[]
 }
 
 export interface ErrorFault {
@@ -131,7 +171,7 @@ export interface HostFaults {
   unhealthy?: boolean
   /** the app hangs 10 s before answering */
   hang?: boolean
-  /** SSM agent unreachable: PingStatus ConnectionLost, invocations stay InProgress */
+  /** SSM agent unreachable: PingStatus ConnectionLost, invocations stay Pending until delivery times out */
   offline?: boolean
   /** invocations end Undeliverable (ResponseCode -1) */
   undeliverable?: boolean
@@ -247,7 +287,8 @@ export class Emulator {
     return this.stderrTail
   }
 
-  static async start(timeoutMs = 30000): Promise<Emulator> {
+  // moto's import alone took 18 s on this shared 2-core machine under load (30 s was not enough)
+  static async start(timeoutMs = 90000): Promise<Emulator> {
     const child = spawn(
       'python3',
       [PLUGIN, '--host', '127.0.0.1', '--port', '0', '--parent-pid', String(process.pid)],
@@ -351,6 +392,10 @@ export class Emulator {
 
   async state(): Promise<HostState[]> {
     return (await this.admin<{ hosts: HostState[] }>('GET', '/_rd/state')).hosts
+  }
+
+  traffic(): Promise<Traffic> {
+    return this.admin('GET', '/_rd/traffic')
   }
 
   async commands(): Promise<CommandRecord[]> {

@@ -7,9 +7,13 @@ rolling deploy over the real AWS wire protocols:
 * SSM Run Command that really runs `AWS-RunShellScript` `commands` on fake hosts (a directory and a
   tiny HTTP app each): SendCommand, ListCommandInvocations, GetCommandInvocation, CancelCommand,
   ListCommands, DescribeInstanceInformation.
-* ELBv2 target health read from each fake host's real HTTP health endpoint: `initial` after
-  RegisterTargets, then `healthy` / `unhealthy`; `draining` for the group's deregistration delay
-  after DeregisterTargets, then gone.
+* ELBv2 target health read from each fake host's real HTTP health endpoint, on the timing rules of
+  rd_elb_model.py (AWS's documented behaviour): `initial` after RegisterTargets until the first
+  check (within one interval), then `healthy` after one pass or `unhealthy` after the unhealthy
+  threshold; back from `unhealthy` after the healthy threshold; `draining` for the group's
+  deregistration delay (plus NLB propagation) after DeregisterTargets, then gone.
+* A data-plane stand-in per load balancer (rd_traffic.py) that routes requests where the model
+  says the load balancer would, including a deregistered target during the propagation window.
 * Fault injection (throttling and other API errors, unhealthy / offline / undeliverable hosts,
   failing deploys), an API call recorder, an invariant recorder (deploy commands reaching hosts
   still registered or draining) and an out-of-service timeline.
@@ -30,6 +34,7 @@ import http.client
 import io
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -54,6 +59,9 @@ from moto.elbv2.models import elbv2_backends
 from moto.moto_api._internal.models import moto_api_backend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
+
+from rd_elb_model import GroupTiming, apply_check
+from rd_traffic import Listener, summary
 
 HEALTH_MARKER = "rolling-deploy-health"
 ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
@@ -110,6 +118,8 @@ class Host:
         self.unhealthy_after_deploy = False
         # every target group this host was ever registered in (its "home")
         self.home_tgs: set[str] = set()
+        # a deploy command was sent and the host has not been registered since (data-plane record)
+        self.deploy_started = False
         self.out_since: float | None = None
 
     def file(self, name: str) -> str:
@@ -194,6 +204,10 @@ class Registration:
         self.drain_until = 0.0
         self.last_probe = 0.0
         self.generation = 0
+        self.registered_at = t
+        self.next_check = t
+        self.passes = 0
+        self.fails = 0
 
     def set(self, state: str, reason: str = "", description: str = "") -> None:
         if state != self.state:
@@ -249,7 +263,12 @@ class Emulator:
         self.port = port
         self.hosts: "OrderedDict[str, Host]" = OrderedDict()
         self.regs: dict[str, "OrderedDict[tuple[str, int], Registration]"] = {}
-        self.tg_timing: dict[str, dict[str, int]] = {}
+        self.tg_timing: dict[str, GroupTiming] = {}
+        # (instance, port, until): deregistered targets the data plane still sends new requests to
+        self.windows: dict[str, list[tuple[str, int, float]]] = {}
+        self.listeners: dict[str, Listener] = {}
+        self.traffic: list[dict[str, Any]] = []
+        self.rr: dict[str, int] = {}
         self.commands: "OrderedDict[str, Command]" = OrderedDict()
         self.calls: list[dict[str, Any]] = []
         self.call_counters: dict[str, int] = {}
@@ -281,6 +300,12 @@ class Emulator:
             self.hosts.clear()
             self.regs.clear()
             self.tg_timing.clear()
+            for listener in self.listeners.values():
+                listener.stop()
+            self.listeners.clear()
+            self.windows.clear()
+            self.traffic.clear()
+            self.rr.clear()
             self.commands.clear()
             self.calls.clear()
             self.call_counters.clear()
@@ -368,13 +393,19 @@ class Emulator:
             raise ApiError("TargetGroupNotFound", f"Target groups '{arn}' not found")
         return tg
 
-    def timing(self, tg: Any) -> dict[str, int]:
-        own = self.tg_timing.get(tg.arn, {})
-        return {
-            "interval": int(own.get("interval") or tg.health_check_interval_seconds or 30),
-            "healthyThreshold": int(own.get("healthyThreshold") or tg.healthy_threshold_count or 5),
-            "timeout": int(own.get("timeout") or tg.health_check_timeout_seconds or 5),
-        }
+    def timing(self, tg: Any) -> GroupTiming:
+        own = self.tg_timing.get(tg.arn)
+        if own is None:
+            # a group made through the API, not the seed: its own settings, AWS's defaults
+            own = GroupTiming(
+                kind="nlb" if str(tg.protocol or "").upper() in ("TCP", "UDP", "TLS", "TCP_UDP") else "alb",
+                interval=float(tg.health_check_interval_seconds or 30),
+                healthy_threshold=int(tg.healthy_threshold_count or 5),
+                unhealthy_threshold=int(tg.unhealthy_threshold_count or 2),
+                timeout=float(tg.health_check_timeout_seconds or 5),
+            )
+            self.tg_timing[tg.arn] = own
+        return own
 
     def tg_regs(self, arn: str) -> "OrderedDict[tuple[str, int], Registration]":
         return self.regs.setdefault(arn, OrderedDict())
@@ -399,17 +430,26 @@ class Emulator:
             if reg is not None and reg.state in REGISTERED:
                 continue
             reg = Registration(arn, t["Id"], port, "initial" if initial else "healthy", now())
+            timing = self.timing(tg)
             if initial:
                 reg.reason, reg.description = "Elb.RegistrationInProgress", "Target registration is in progress"
+                reg.next_check = timing.first_check_at(reg.registered_at)
+            else:  # seeded: in service since before the test, no propagation left
+                reg.registered_at -= timing.registration_propagation
+                reg.next_check = reg.registered_at + timing.registration_propagation + timing.interval
             regs[key] = reg
+            # a new registration replaces the route the data plane kept from the last deregistration
+            self.windows[arn] = [w for w in self.windows.get(arn, []) if (w[0], w[1]) != key]
             host = self.hosts.get(t["Id"])
             if host is not None:
                 host.home_tgs.add(arn)
+                host.deploy_started = False
             self.refresh_out_of_service(t["Id"], f"register {tg.name}")
 
     def deregister(self, region: str, arn: str, targets: list[dict[str, str]]) -> None:
         tg = self.tg(region, arn)
         delay = int(tg.attributes.get("deregistration_delay.timeout_seconds", 300))
+        timing = self.timing(tg)
         regs = self.tg_regs(arn)
         for t in targets:
             matches = [
@@ -420,8 +460,10 @@ class Emulator:
             for reg in matches:
                 if reg.state not in REGISTERED:
                     continue
+                if self.routes(reg, timing) and timing.new_request_window > 0:
+                    self.windows.setdefault(arn, []).append((reg.instance_id, reg.port, now() + timing.new_request_window))
                 reg.set("draining", "Target.DeregistrationInProgress", "Target deregistration is in progress")
-                reg.drain_until = now() + delay
+                reg.drain_until = now() + timing.draining_for(delay)
             self.refresh_out_of_service(t["Id"], f"deregister {tg.name}")
         self.expire_draining()
 
@@ -446,36 +488,54 @@ class Emulator:
                     continue
                 timing = self.timing(tg)
                 for reg in regs.values():
-                    if reg.state == "initial":
-                        due = t >= reg.since + timing["interval"] * timing["healthyThreshold"]
-                    elif reg.state in ("healthy", "unhealthy"):
-                        due = t >= reg.last_probe + timing["interval"]
-                    else:
-                        due = False
-                    if due:
+                    if reg.state in REGISTERED and t >= reg.next_check:
+                        # checks every interval from the first one (rd_elb_model.first_check_at)
+                        # (a prober that fell a whole interval behind resumes from now, without a burst)
+                        following = reg.next_check + timing.interval
+                        reg.next_check = following if following > t else t + timing.interval
                         port = reg.port if tg.health_check_port in (None, "traffic-port") else int(tg.health_check_port)
                         path = tg.health_check_path or "/"
                         matcher = (tg.matcher or {}).get("HttpCode", "200")
-                        jobs.append((reg, reg.generation, port, path, matcher, min(timing["timeout"], 2)))
+                        jobs.append((reg, reg.generation, port, path, matcher, min(timing.timeout, 2), timing))
             epoch = self.epoch
         futures = [(job, self.pool.submit(http_probe, job[2], job[3], job[5])) for job in jobs]
         results = [(job, f.result()) for job, f in futures]
         with LOCK:
             if epoch != self.epoch:
                 return
-            for (reg, generation, _port, _path, matcher, _timeout), (code, err) in results:
+            for (reg, generation, _port, _path, matcher, _timeout, timing), (code, err) in results:
                 if reg.generation != generation or reg.state not in REGISTERED:
                     continue
                 reg.last_probe = now()
-                if code is not None and code_matches(code, matcher):
-                    reg.set("healthy")
-                elif code is not None:
-                    reg.set(
-                        "unhealthy", "Target.ResponseCodeMismatch", f"Health checks failed with these codes: [{code}]"
-                    )
-                else:
-                    reg.set("unhealthy", "Target.Timeout", f"Request timed out ({err})")
+                apply_check(reg, timing, code is not None and code_matches(code, matcher), code, err)
                 self.refresh_out_of_service(reg.instance_id, "health check")
+
+    # ---------------------------------------------------------------- data plane
+    def routes(self, reg: Registration, timing: GroupTiming) -> bool:
+        """Whether the load balancer sends NEW requests to this registration now (rd_elb_model)."""
+        if reg.state != "healthy":
+            return False
+        return now() >= reg.registered_at + timing.registration_propagation
+
+    def pick(self, arn: str) -> tuple[str, int, bool] | None:
+        """Round robin over the targets the data plane routes to now (caller holds LOCK)."""
+        self.expire_draining()
+        try:
+            timing = self.timing(self.tg(arn.split(":")[3], arn))
+        except ApiError:
+            return None
+        t = now()
+        live = [(r.instance_id, r.port) for r in self.tg_regs(arn).values() if r.state in REGISTERED and self.routes(r, timing)]
+        window = [(iid, port) for iid, port, until in self.windows.get(arn, []) if until > t]
+        self.windows[arn] = [w for w in self.windows.get(arn, []) if w[2] > t]
+        candidates = live + [w for w in window if w not in live]
+        if not candidates:
+            return None
+        n = self.rr.get(arn, 0)
+        self.rr[arn] = n + 1
+        iid, port = candidates[n % len(candidates)]
+        host = self.hosts.get(iid)
+        return iid, port, bool(host is not None and host.deploy_started)
 
     # ---------------------------------------------------------------- SSM model
     def send_command(self, params: dict[str, Any], region: str) -> Command:
@@ -507,6 +567,7 @@ class Emulator:
         if not cmd.is_health:
             self.check_invariant(cmd)
             for iid in cmd.instance_ids:
+                self.hosts[iid].deploy_started = True
                 if iid not in self.deployed_to:
                     self.deployed_to.append(iid)
                     if self.fail_deploy_nth == len(self.deployed_to) and self.hosts[iid].fail_deploy is None:
@@ -606,8 +667,10 @@ def run_invocation(emu: Emulator, inv: Invocation, epoch: int) -> None:
                 inv.status = inv.status_details = "InProgress"
                 inv.started = now()
                 break
-            # the agent is unreachable: AWS keeps the invocation InProgress until delivery times out
-            inv.status = inv.status_details = "InProgress"
+            # the agent is unreachable: the invocation is Pending, "not yet sent to the managed node or
+            # not received by SSM Agent", until the delivery timeout plus the execution timeout have
+            # passed, then Delivery Timed Out ("Understanding command statuses", Systems Manager guide)
+            inv.status = inv.status_details = "Pending"
         if now() >= delivery_deadline:
             finish("DeliveryTimedOut", "DeliveryTimedOut", -1)
             return
@@ -1025,6 +1088,98 @@ def boto(emu: Emulator, service: str, region: str) -> Any:
     return client
 
 
+def seed_timing(spec: dict[str, Any], kind: str) -> GroupTiming:
+    """The model's timing for a seeded group (README: seed options; rd_elb_model: the pages)."""
+    interval = float(spec.get("interval") or 1)
+    phase = spec.get("firstCheckPhase")
+    return GroupTiming(
+        kind=kind,
+        interval=interval,
+        healthy_threshold=int(spec.get("healthyThreshold") or 2),
+        unhealthy_threshold=int(spec.get("unhealthyThreshold") or 2),
+        timeout=float(spec.get("timeout") or 1),
+        first_check_phase=phase if phase in (None, "random") else float(phase),
+        registration_propagation=float(spec.get("registrationPropagation") or 0),
+        deregistration_propagation=float(spec.get("deregistrationPropagation") or 0),
+        new_request_window=float(spec.get("newRequestWindow") or 0),
+        connection_termination=bool(spec.get("connectionTermination", False)),
+        rng=random.Random(spec.get("randomSeed", 0)),
+    )
+
+
+def seed_target_group(
+    emu: Emulator, region: str, elb: Any, vpc_id: str, subnets: list[str], new_hosts: list[Host], spec: dict[str, Any]
+) -> dict[str, Any]:
+    kind = str(spec.get("kind") or "alb")
+    if kind not in ("alb", "nlb"):
+        raise ApiError("BadSeed", f"kind must be alb or nlb, not {kind}")
+    path = spec.get("path") or "/_status"
+    timing = seed_timing(spec, kind)
+    tg = elb.create_target_group(
+        Name=spec["name"],
+        Protocol="HTTP" if kind == "alb" else "TCP",
+        Port=int(spec.get("port") or 80),
+        VpcId=vpc_id,
+        TargetType="instance",
+        HealthCheckProtocol="HTTP",
+        HealthCheckPort=str(spec.get("healthCheckPort") or "traffic-port"),
+        HealthCheckPath=path,
+        # moto (like AWS) wants 5 <= interval and timeout < interval: create with valid values,
+        # then set the short interval the tests want on moto's model below
+        HealthCheckIntervalSeconds=max(int(timing.interval), 5),
+        HealthCheckTimeoutSeconds=2,
+        HealthyThresholdCount=timing.healthy_threshold,
+        UnhealthyThresholdCount=timing.unhealthy_threshold,
+        Matcher={"HttpCode": str(spec.get("matcher") or ("200" if kind == "alb" else "200-399"))},
+    )["TargetGroups"][0]
+    arn = tg["TargetGroupArn"]
+    model = elbv2_backends[DEFAULT_ACCOUNT_ID][region].target_groups[arn]
+    model.health_check_interval_seconds = int(timing.interval) if timing.interval == int(timing.interval) else timing.interval
+    model.health_check_timeout_seconds = int(spec.get("timeout") or 1)
+    attributes = [{"Key": "deregistration_delay.timeout_seconds", "Value": str(int(spec.get("deregistrationDelay", 1)))}]
+    elb.modify_target_group_attributes(TargetGroupArn=arn, Attributes=attributes)
+    if kind == "nlb":
+        # NLB attribute (Network Load Balancer "Edit target group attributes"); set on moto's model
+        # directly, whatever moto's validation of attribute names says
+        model.attributes["deregistration_delay.connection_termination.enabled"] = str(timing.connection_termination).lower()
+    lb_arn = None
+    if spec.get("loadBalancer", True):
+        try:
+            lb_arn = elb.create_load_balancer(
+                Name=f"{spec['name'][:26]}-{kind}", Subnets=subnets[:2], Type="application" if kind == "alb" else "network"
+            )["LoadBalancers"][0]["LoadBalancerArn"]
+            elb.create_listener(
+                LoadBalancerArn=lb_arn,
+                Protocol="HTTP" if kind == "alb" else "TCP",
+                Port=80,
+                DefaultActions=[{"Type": "forward", "TargetGroupArn": arn}],
+            )
+        except Exception as e:  # noqa: BLE001 - a load balancer is decoration only
+            print(f"rd_moto: no load balancer for {spec['name']}: {e}", file=sys.stderr)
+    members = spec.get("members")
+    chosen = [new_hosts[i] for i in members] if members is not None else new_hosts
+    traffic_url = None
+    with LOCK:
+        emu.tg_timing[arn] = timing
+        for host in chosen:
+            host.status_path = path
+        emu.register(region, arn, [{"Id": h.instance_id, "Port": str(h.port)} for h in chosen], initial=False)
+        if spec.get("traffic") or spec.get("trafficRate"):
+            listener = Listener(spec["name"], arn, emu.pick, emu.traffic.append, LOCK)
+            emu.listeners[arn] = listener
+            traffic_url = listener.url
+            if spec.get("trafficRate"):
+                listener.drive(float(spec["trafficRate"]))
+    return {
+        "name": spec["name"],
+        "arn": arn,
+        "kind": kind,
+        "loadBalancerArn": lb_arn,
+        "instanceIds": [h.instance_id for h in chosen],
+        "trafficUrl": traffic_url,
+    }
+
+
 def admin_seed(emu: Emulator, body: dict[str, Any]) -> Any:
     region = body.get("region") or "us-east-1"
     count = int(body.get("hosts") or 1)
@@ -1057,58 +1212,7 @@ def admin_seed(emu: Emulator, body: dict[str, Any]) -> Any:
             new_hosts.append(host)
     groups = []
     for spec in tg_specs:
-        path = spec.get("path") or "/_status"
-        interval = int(spec.get("interval") or 1)
-        threshold = int(spec.get("healthyThreshold") or 2)
-        tg = elb.create_target_group(
-            Name=spec["name"],
-            Protocol="HTTP",
-            Port=int(spec.get("port") or 80),
-            VpcId=vpc_id,
-            TargetType="instance",
-            HealthCheckProtocol="HTTP",
-            HealthCheckPort=str(spec.get("healthCheckPort") or "traffic-port"),
-            HealthCheckPath=path,
-            # moto (like AWS) wants 5 <= interval and timeout < interval: create with valid values,
-            # then set the short interval the tests want on moto's model below
-            HealthCheckIntervalSeconds=max(interval, 5),
-            HealthCheckTimeoutSeconds=2,
-            HealthyThresholdCount=threshold,
-            UnhealthyThresholdCount=int(spec.get("unhealthyThreshold") or 2),
-            Matcher={"HttpCode": str(spec.get("matcher") or "200")},
-        )["TargetGroups"][0]
-        arn = tg["TargetGroupArn"]
-        model = elbv2_backends[DEFAULT_ACCOUNT_ID][region].target_groups[arn]
-        model.health_check_interval_seconds = interval
-        model.health_check_timeout_seconds = int(spec.get("timeout") or 1)
-        elb.modify_target_group_attributes(
-            TargetGroupArn=arn,
-            Attributes=[
-                {"Key": "deregistration_delay.timeout_seconds", "Value": str(int(spec.get("deregistrationDelay", 1)))}
-            ],
-        )
-        lb_arn = None
-        if spec.get("loadBalancer", True):
-            try:
-                lb_arn = elb.create_load_balancer(Name=f"{spec['name'][:26]}-alb", Subnets=subnets[:2], Type="application")[
-                    "LoadBalancers"
-                ][0]["LoadBalancerArn"]
-                elb.create_listener(
-                    LoadBalancerArn=lb_arn,
-                    Protocol="HTTP",
-                    Port=80,
-                    DefaultActions=[{"Type": "forward", "TargetGroupArn": arn}],
-                )
-            except Exception as e:  # noqa: BLE001 - a load balancer is decoration only
-                print(f"rd_moto: no load balancer for {spec['name']}: {e}", file=sys.stderr)
-        members = spec.get("members")
-        chosen = [new_hosts[i] for i in members] if members is not None else new_hosts
-        with LOCK:
-            emu.tg_timing[arn] = {"interval": interval, "healthyThreshold": threshold, "timeout": int(spec.get("timeout") or 1)}
-            for host in chosen:
-                host.status_path = path
-            emu.register(region, arn, [{"Id": h.instance_id, "Port": str(h.port)} for h in chosen], initial=False)
-        groups.append({"name": spec["name"], "arn": arn, "loadBalancerArn": lb_arn, "instanceIds": [h.instance_id for h in chosen]})
+        groups.append(seed_target_group(emu, region, elb, vpc_id, subnets, new_hosts, spec))
     return {
         "hosts": [{"instanceId": h.instance_id, "port": h.port, "dir": h.dir, "index": h.index} for h in new_hosts],
         "targetGroups": groups,
@@ -1253,6 +1357,12 @@ def admin_commands(emu: Emulator) -> Any:
     }
 
 
+def admin_traffic(emu: Emulator) -> Any:
+    listeners = [{"targetGroupArn": arn, "name": li.name, "url": li.url} for arn, li in emu.listeners.items()]
+    requests = list(emu.traffic)  # listener threads append while this is serialised
+    return {"listeners": listeners, "summary": summary(requests), "requests": requests}
+
+
 def admin(emu: Emulator, method: str, path: str, body: dict[str, Any]) -> Any:
     route = (method, path.rstrip("/"))
     if route == ("GET", "/_rd/ready"):
@@ -1282,6 +1392,11 @@ def admin(emu: Emulator, method: str, path: str, body: dict[str, Any]) -> Any:
             return admin_state(emu)
         if route == ("GET", "/_rd/commands"):
             return admin_commands(emu)
+        if route == ("GET", "/_rd/traffic"):
+            return admin_traffic(emu)
+        if route == ("DELETE", "/_rd/traffic"):
+            emu.traffic.clear()
+            return {"cleared": True}
     raise ApiError("NotFound", f"no admin route {method} {path}", 404)
 
 
