@@ -59,7 +59,15 @@ export function stepCommands(step: ChangeStep, ref: ServerRef): string[] {
       return [`set server ${path} state maint`, `shutdown sessions server ${path}`]
     case 'restore':
       // `ready` alone marks the server UP at once, before any check (TOOLCHAIN.md, verified on
-      // 2.6.12): `health down` first makes UP come only from fresh checks (rise x inter).
-      return [`set server ${path} health down`, `set server ${path} state ready`]
+      // 2.6.12): `health down` first makes UP come only from fresh checks (rise x inter). From
+      // maint that is not enough: on 2.6.12, maint -> health down -> ready reads "UP 1/2" at
+      // once (checks are off in maint, so health down does not hold). Leaving maint for drain
+      // first (no new traffic either) makes health down hold: drain -> health down -> ready reads
+      // DOWN until the checks pass. `state drain` on a drained server changes nothing.
+      return [
+        `set server ${path} state drain`,
+        `set server ${path} health down`,
+        `set server ${path} state ready`
+      ]
   }
 }
