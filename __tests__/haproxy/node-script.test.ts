@@ -162,3 +162,43 @@ describe('the node scripts against a real HAProxy', () => {
     expect(serversPerRead(1)).toBeGreaterThanOrEqual(100)
   })
 })
+
+describe('a backend larger than one SSM output', () => {
+  let big: RunningHaproxy
+  // 300 servers with 64-character names (the longest the byte budget plans for) and IPv6-long
+  // answers are not needed: the names alone make one read far larger than 24,000 characters.
+  const names = Array.from({ length: 300 }, (_, i) =>
+    `srv-${String(i).padStart(3, '0')}-`.padEnd(64, 'x')
+  )
+  beforeAll(async () => {
+    big = await startHaproxy({
+      backends: [
+        {
+          name: 'big',
+          healthPath: '/health',
+          check: false,
+          servers: names.map((name, i) => ({ name, port: 20000 + i }))
+        }
+      ]
+    })
+  }, 20_000)
+  afterAll(async () => big?.stop())
+
+  it('is read completely in ranges, each output within what SSM keeps', async () => {
+    const count = serversPerRead(1)
+    const seen: string[] = []
+    let total = Infinity
+    for (let first = 0; first < total; first += count) {
+      const run = await runNodeScript(readScript(['big'], { socket: big.socket }, { first, count }))
+      expect(run.stdout.length).toBeLessThan(SSM_OUTPUT_LIMIT)
+      const read = parseReadOutput(run.stdout)
+      expect(read.complete).toBe(true)
+      const backend = read.backends.get('big')!
+      expect(backend.problems).toEqual([])
+      total = backend.total
+      seen.push(...backend.servers.map((s) => s.server))
+    }
+    expect(total).toBe(300)
+    expect(seen).toEqual(names)
+  }, 60_000)
+})

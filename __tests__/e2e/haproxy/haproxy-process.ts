@@ -24,6 +24,8 @@ export interface BackendSpec {
   interMs?: number
   rise?: number
   fall?: number
+  /** Health checks on the servers (default true). */
+  check?: boolean
   /** Cookie stickiness: `cookie SRV insert indirect nocache`, each server's cookie its name. */
   sticky?: boolean
 }
@@ -73,12 +75,11 @@ export function haproxyConfig(options: HaproxyOptions, port: number, socket: str
     `  default_backend ${options.defaultBackend ?? options.backends[0]?.name}`
   ]
   for (const b of options.backends) {
-    lines.push(
-      `backend ${b.name}`,
-      '  balance roundrobin',
-      `  option httpchk GET ${b.healthPath}`,
-      `  default-server check inter ${b.interMs ?? 200} rise ${b.rise ?? 2} fall ${b.fall ?? 2}`
-    )
+    lines.push(`backend ${b.name}`, '  balance roundrobin', `  option httpchk GET ${b.healthPath}`)
+    if (b.check !== false)
+      lines.push(
+        `  default-server check inter ${b.interMs ?? 200} rise ${b.rise ?? 2} fall ${b.fall ?? 2}`
+      )
     if (b.sticky) lines.push('  cookie SRV insert indirect nocache')
     for (const s of b.servers)
       lines.push(`  server ${s.name} 127.0.0.1:${s.port}${b.sticky ? ` cookie ${s.name}` : ''}`)
