@@ -145,3 +145,69 @@ describe('HAProxy e2e infrastructure', () => {
     expect(load.byApp.a).toBeGreaterThan(0)
   }, 60_000)
 })
+
+describe('a sticky backend (cookie)', () => {
+  let sticky: RunningHaproxy
+  beforeAll(async () => {
+    sticky = await startHaproxy({
+      backends: [
+        {
+          name: 'web',
+          healthPath: '/health',
+          sticky: true,
+          servers: [
+            { name: 'a', port: apps[0]!.port },
+            { name: 'b', port: apps[1]!.port }
+          ]
+        }
+      ]
+    })
+    await waitForStatus(sticky, 'web', ['a', 'b'], 'UP')
+  }, 30_000)
+  afterAll(async () => sticky?.stop())
+
+  const sessionsOfA = async (): Promise<number> => {
+    const run = await runNodeScript(readScript(['web'], { socket: sticky.socket }))
+    return parseReadOutput(run.stdout)
+      .backends.get('web')!
+      .servers.find((s) => s.server === 'a')!.sessions
+  }
+
+  it('keeps a drained server busy; maint + shutdown sessions ends it, and the cut sessions are counted', async () => {
+    const load = runLoad({
+      port: sticky.port,
+      requests: 100_000,
+      seconds: 8,
+      keepAlive: true,
+      concurrency: 4,
+      sticky: true,
+      slowShare: 0.5,
+      slowMs: 2000
+    })
+    await pause(1000)
+    const run = await runNodeScript(changeScript('drain', [A], { socket: sticky.socket }))
+    expect(parseChangeOutput(run.stdout).results.every((r) => r.ok)).toBe(true)
+    const atDrain = apps[0]!.requests()
+    await pause(2000)
+    // HAProxy's drain still lets requests carrying the server's cookie through.
+    expect(apps[0]!.requests()).toBeGreaterThan(atDrain)
+    // Wait for a session on it, so the shutdown has something to cut.
+    const deadline = Date.now() + 5000
+    while ((await sessionsOfA()) === 0 && Date.now() < deadline) await pause(50)
+    const maint = await runNodeScript(changeScript('maint', [A], { socket: sticky.socket }))
+    expect(parseChangeOutput(maint.stdout).results.map((r) => [r.command, r.ok])).toEqual([
+      ['set server web/a state maint', true],
+      ['shutdown sessions server web/a', true]
+    ])
+    await pause(300)
+    const atMaint = apps[0]!.requests()
+    const result = await load
+    expect(apps[0]!.requests()).toBe(atMaint)
+    expect(await sessionsOfA()).toBe(0)
+    // The sessions cut by the shutdown are the only failures (at most one per worker: each has
+    // one request in flight), and the generator names their cause: the connection was reset.
+    expect(result.failed).toBeGreaterThan(0)
+    expect(result.failed).toBeLessThanOrEqual(4)
+    expect(Object.keys(result.causes)).toEqual(['ECONNRESET'])
+  }, 60_000)
+})

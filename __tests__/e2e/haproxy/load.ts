@@ -18,6 +18,8 @@ export interface LoadOptions {
   slowShare?: number
   slowMs?: number
   path?: string
+  /** Each worker keeps the cookies HAProxy sets (cookie stickiness) and sends them back. */
+  sticky?: boolean
 }
 
 export interface LoadResult {
@@ -31,24 +33,37 @@ export interface LoadResult {
   slow: number
 }
 
-function once(
-  port: number,
-  path: string,
-  agent: Agent
-): Promise<{ ok: boolean; cause: string; body: string }> {
+interface Answer {
+  ok: boolean
+  cause: string
+  body: string
+  setCookie?: string
+}
+
+function once(port: number, path: string, agent: Agent, cookie?: string): Promise<Answer> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path, agent, timeout: 15_000 }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => (body += c))
-      res.on('end', () => {
-        const code = res.statusCode ?? 0
-        resolve({ ok: code >= 200 && code < 300, cause: `status ${code}`, body: body.trim() })
-      })
-      res.on('error', (e: NodeJS.ErrnoException) =>
-        resolve({ ok: false, cause: e.code ?? e.message, body: '' })
-      )
-    })
+    const headers = cookie ? { cookie } : {}
+    const req = request(
+      { host: '127.0.0.1', port, path, agent, headers, timeout: 15_000 },
+      (res) => {
+        const setCookie = res.headers['set-cookie']?.map((c) => c.split(';')[0]).join('; ')
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => (body += c))
+        res.on('end', () => {
+          const code = res.statusCode ?? 0
+          resolve({
+            ok: code >= 200 && code < 300,
+            cause: `status ${code}`,
+            body: body.trim(),
+            ...(setCookie ? { setCookie } : {})
+          })
+        })
+        res.on('error', (e: NodeJS.ErrnoException) =>
+          resolve({ ok: false, cause: e.code ?? e.message, body: '' })
+        )
+      }
+    )
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })))
     req.on('error', (e: NodeJS.ErrnoException) =>
       resolve({ ok: false, cause: e.code ?? e.message, body: '' })
@@ -64,6 +79,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const every = options.slowShare ? Math.max(1, Math.round(1 / options.slowShare)) : 0
   const path = options.path ?? '/'
   const worker = async (): Promise<void> => {
+    let cookie: string | undefined
     while (result.sent < options.requests && Date.now() < end) {
       const n = ++result.sent
       const slow = every > 0 && n % every === 0
@@ -71,8 +87,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const answer = await once(
         options.port,
         slow ? `${path}?${SLOW_QUERY}=${options.slowMs ?? 2000}` : path,
-        agent
+        agent,
+        cookie
       )
+      if (options.sticky && answer.setCookie) cookie = answer.setCookie
       if (answer.ok) {
         result.ok++
         result.byApp[answer.body] = (result.byApp[answer.body] ?? 0) + 1
