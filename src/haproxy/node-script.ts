@@ -29,7 +29,8 @@ export const STATE_COLUMNS = [
 export const STAT_COLUMNS = ['svname', 'qcur', 'scur', 'status', 'check_status'] as const
 
 /**
- * SSM keeps at most 24,000 characters of a command's output (AWS-FACTS.md). A read prints, per
+ * SSM keeps the FIRST 24,000 characters of a command's output (GetCommandInvocation,
+ * StandardOutputContent; AWS-FACTS.md), so a cut output loses its end. A read prints, per
  * server, one `show servers state` line (name, address, two states, two ports: about 20 bytes
  * besides the name and address) and one `show stat` line (name, qcur, scur, status, check status:
  * about 30 bytes besides the name): 2 x name + address + 50. With names up to 64 characters and an

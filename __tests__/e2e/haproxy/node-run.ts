@@ -1,6 +1,10 @@
-// Runs a node script (src/haproxy/node-script.ts) the way AWS-RunShellScript does on a node: the
-// script text given to `sh -c`, its standard output collected (SSM's AWS-RunShellScript document
-// runs the commands with sh on Linux; the 24,000-character output limit is checked by the caller).
+// Runs a node script (src/haproxy/node-script.ts) the way AWS-RunShellScript runs it on a node:
+// the script text as one shell script, its standard output collected whole. The SSM documentation
+// (AWS-RunShellScript, "Running commands using Systems Manager Run Command") is silent on which
+// shell runs it, so the scripts are POSIX sh and run here under `sh -c`. What SSM keeps of the
+// output is the FIRST 24,000 characters (GetCommandInvocation, StandardOutputContent:
+// https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetCommandInvocation.html);
+// tests compare the output's length with that limit themselves.
 
 import { spawn } from 'node:child_process'
 
