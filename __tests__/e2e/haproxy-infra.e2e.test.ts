@@ -24,7 +24,7 @@ beforeAll(async () => {
           {
             name: 'web',
             healthPath: '/health',
-            interMs: 1000,
+            interMs: 2000,
             servers: [
               { name: 'a', port: apps[0]!.port },
               { name: 'b', port: apps[1]!.port }
