@@ -177,19 +177,21 @@ describe('a sticky backend (cookie)', () => {
     const load = runLoad({
       port: sticky.port,
       requests: 100_000,
-      seconds: 8,
+      seconds: 14,
       keepAlive: true,
       concurrency: 4,
       sticky: true,
       slowShare: 0.5,
-      slowMs: 2000
+      // long enough that a session seen on the server is still there when the shutdown comes
+      slowMs: 4000
     })
     await pause(1000)
     const run = await runNodeScript(changeScript('drain', [A], { socket: sticky.socket }))
     expect(parseChangeOutput(run.stdout).results.every((r) => r.ok)).toBe(true)
     const atDrain = apps[0]!.requests()
-    await pause(2000)
     // HAProxy's drain still lets requests carrying the server's cookie through.
+    const stuck = Date.now() + 8000
+    while (apps[0]!.requests() === atDrain && Date.now() < stuck) await pause(50)
     expect(apps[0]!.requests()).toBeGreaterThan(atDrain)
     // Wait for a session on it, so the shutdown has something to cut.
     const deadline = Date.now() + 5000
