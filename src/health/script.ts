@@ -9,7 +9,9 @@ export interface HealthTarget {
   path: string
 }
 
-const b64 = (value: string): string => Buffer.from(value, 'utf8').toString('base64')
+/** How every input value reaches a shell: as a base64 literal decoded on the host (also used by
+ *  the HAProxy node script). */
+export const b64 = (value: string): string => Buffer.from(value, 'utf8').toString('base64')
 
 /**
  * The path as it goes on the wire. curl, wget and python all refuse a URL with a space or a
