@@ -6,7 +6,7 @@ import {
   minInService,
   pickBatch,
   planBatches
-} from '../src/plan.js'
+} from '../src/rollout/plan.js'
 import type { Amount } from '../src/settings.js'
 import { ids } from './support/fake-ports.js'
 

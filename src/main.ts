@@ -4,19 +4,18 @@ import * as core from '@actions/core'
 import { Output, State } from './constants.js'
 import { formatInputError, parseInputs } from './inputs.js'
 import type { Settings } from './settings.js'
-import type { TargetGroup } from './fleet/types.js'
+import type { TargetGroup } from './ports/load-balancer.js'
 import { createClients } from './aws/clients.js'
 import { awsPorts } from './aws/adapters.js'
 import { SsmLockStore } from './aws/lock-store.js'
-import { errorMessage, errorName } from './aws/errors.js'
-import { systemClock } from './rollout/clock.js'
+import { errorMessage, errorName } from './shared/errors.js'
+import { systemClock } from './shared/clock.js'
 import { rollout } from './rollout/rollout.js'
-import { acquireLocks, lockTtlMs, releaseLocks, type HeldLocks } from './rollout/lock.js'
-import { ConfigError } from './rollout/types.js'
-import { planBatches } from './plan.js'
-import { JournalWriter, journalFileSaver } from './journal.js'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { acquireLocks, lockTtlMs, releaseLocks } from './rollout/lock.js'
+import { type HeldLocks } from './ports/lock-store.js'
+import { ConfigError } from './shared/config-error.js'
+import { planBatches } from './rollout/plan.js'
+import { JournalWriter, journalFileSaver, journalPath } from './journal/journal.js'
 import { publish } from './report/publish.js'
 import { coreLog } from './core-log.js'
 import { describeOutcome, startDeployment, type GitHubDeployment } from './github/deployment.js'
@@ -45,10 +44,7 @@ export async function run(): Promise<void> {
 
   const clients = createClients(settings.region)
   const locks = new SsmLockStore(clients.ssm)
-  const journalFile = join(
-    process.env.RUNNER_TEMP || tmpdir(),
-    `rolling-deploy-journal-${process.env.GITHUB_RUN_ID ?? process.pid}-${process.env.GITHUB_ACTION ?? 'step'}.json`
-  )
+  const journalFile = journalPath()
   core.saveState(State.Journal, journalFile)
   const journal = new JournalWriter(
     { region: settings.region, runUrl: runUrl() },

@@ -11,8 +11,8 @@ import {
   type TargetGroup as SdkTargetGroup
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { ElbLoadBalancer } from '../../src/aws/elb.js'
-import { ConfigError } from '../../src/rollout/types.js'
-import type { TargetGroup } from '../../src/fleet/types.js'
+import { ConfigError } from '../../src/shared/config-error.js'
+import type { TargetGroup } from '../../src/ports/load-balancer.js'
 
 const client = new ElasticLoadBalancingV2Client({ region: 'us-east-1' })
 const elb = mockClient(client)

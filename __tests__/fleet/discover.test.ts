@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
-import { discoverFleet } from '../../src/fleet/discover.js'
-import { ConfigError } from '../../src/rollout/types.js'
+import { discoverFleet } from '../../src/rollout/discover.js'
+import { ConfigError } from '../../src/shared/config-error.js'
 import { FakeWorld } from '../support/fake-ports.js'
 
 describe('discoverFleet', () => {

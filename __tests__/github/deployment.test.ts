@@ -12,7 +12,7 @@ import {
   type CreateDeploymentStatusParams,
   type DeploymentsApi
 } from '../../src/github/deployment.js'
-import type { HostRecord } from '../../src/rollout/types.js'
+import type { HostRecord } from '../../src/rollout/outcome.js'
 
 const ENV: NodeJS.ProcessEnv = {
   GITHUB_REPOSITORY: 'acme/shop',

@@ -1,7 +1,7 @@
 // Hosts, batches and settings of a finished run, for the report tests.
 
 import type { Settings } from '../../src/settings.js'
-import type { BatchRecord, HostRecord, RolloutOutcome } from '../../src/rollout/types.js'
+import type { BatchRecord, HostRecord, RolloutOutcome } from '../../src/rollout/outcome.js'
 
 export const T0 = Date.UTC(2026, 10, 23, 12, 0, 0)
 export const TG_WEB =

@@ -4,7 +4,7 @@
 import { DEFAULT_LIMITS, limitHostRows, limitOutputTails } from '../../src/report/limits.js'
 import { renderHosts, renderOutputs, renderSummary } from '../../src/report/summary.js'
 import { renderTimelineSection } from '../../src/report/timeline.js'
-import type { BatchRecord, HostRecord, RolloutOutcome } from '../../src/rollout/types.js'
+import type { BatchRecord, HostRecord, RolloutOutcome } from '../../src/rollout/outcome.js'
 import type { Settings } from '../../src/settings.js'
 
 const MiB = 1024 * 1024

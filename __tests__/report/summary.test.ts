@@ -7,7 +7,7 @@ import {
   renderSummary,
   sortHosts
 } from '../../src/report/summary.js'
-import type { RolloutOutcome } from '../../src/rollout/types.js'
+import type { RolloutOutcome } from '../../src/rollout/outcome.js'
 import { T0, batch, failedRun, host, settings } from './fixtures.js'
 
 /** The lines of one `### name` section. */

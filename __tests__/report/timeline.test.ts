@@ -6,7 +6,7 @@ import {
   renderGantt,
   renderTimelineSection
 } from '../../src/report/timeline.js'
-import type { BatchRecord, HostRecord, Phase, RolloutOutcome } from '../../src/rollout/types.js'
+import type { BatchRecord, HostRecord, Phase, RolloutOutcome } from '../../src/rollout/outcome.js'
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0)
 const S = 1000

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { acquireLocks, LockHeldError, lockTtlMs, releaseLocks } from '../../src/rollout/lock.js'
-import type { LockStore } from '../../src/rollout/ports.js'
-import type { TargetGroup } from '../../src/fleet/types.js'
-import type { Log } from '../../src/rollout/types.js'
+import type { LockStore } from '../../src/ports/lock-store.js'
+import type { TargetGroup } from '../../src/ports/load-balancer.js'
+import type { Log } from '../../src/ports/log.js'
 import { VirtualClock } from '../support/virtual-clock.js'
 
 class MemoryStore implements LockStore {

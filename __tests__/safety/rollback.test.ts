@@ -12,7 +12,7 @@ import {
 } from '../support/fake-ports.js'
 import type { Settings } from '../../src/settings.js'
 import { rollbackQueue } from '../../src/rollout/rollback.js'
-import type { HostRecord } from '../../src/rollout/types.js'
+import type { HostRecord } from '../../src/rollout/outcome.js'
 
 const failDeploy: Partial<FakeHost> = {
   deploy: { status: 'Failed', exitCode: 3, stderr: 'migration failed' }

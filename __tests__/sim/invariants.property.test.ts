@@ -14,8 +14,9 @@ import { awsPorts } from '../../src/aws/adapters.js'
 import { rollout } from '../../src/rollout/rollout.js'
 import { countStates } from '../../src/report/json.js'
 import { resolveAmount, type Amount, type Settings } from '../../src/settings.js'
-import type { RolloutDeps, RolloutOutcome } from '../../src/rollout/types.js'
-import { isThrottling } from '../../src/aws/errors.js'
+import type { RolloutDeps } from '../../src/rollout/deps.js'
+import type { RolloutOutcome } from '../../src/rollout/outcome.js'
+import { isThrottling } from '../../src/shared/errors.js'
 import { VirtualClock } from '../support/virtual-clock.js'
 import {
   FleetSim,

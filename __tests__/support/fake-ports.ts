@@ -4,20 +4,26 @@
 //   ['describe tg-a', 'deregister tg-a i-1:80', 'describe tg-a', 'send deploy i-1', 'list deploy-1', ...]
 // Far simpler than the fleet simulator in __tests__/sim: no traffic, no token buckets.
 
-import type { Target, TargetGroup, TargetHealth, TargetState } from '../../src/fleet/types.js'
 import type {
-  AlarmSource,
-  AlarmStatus,
+  Target,
+  TargetGroup,
+  TargetHealth,
+  TargetState
+} from '../../src/ports/load-balancer.js'
+import type { AlarmSource, AlarmStatus } from '../../src/ports/alarms.js'
+import type {
   CommandOutput,
   CommandRunner,
   CommandSpec,
   Invocation,
   InvocationStatus,
-  LoadBalancer,
   PingStatus,
   SentCommand
-} from '../../src/rollout/ports.js'
-import type { Log, RolloutDeps, RolloutOutcome } from '../../src/rollout/types.js'
+} from '../../src/ports/command-runner.js'
+import type { LoadBalancer } from '../../src/ports/load-balancer.js'
+import type { Log } from '../../src/ports/log.js'
+import type { RolloutDeps } from '../../src/rollout/deps.js'
+import type { RolloutOutcome } from '../../src/rollout/outcome.js'
 import type { Settings } from '../../src/settings.js'
 import { HEALTH_MARKER, readHealthScript, type HealthTarget } from '../../src/health/script.js'
 import { rollout } from '../../src/rollout/rollout.js'

@@ -9,10 +9,10 @@ import {
   paginateDescribeTargetGroups,
   type TargetGroup as SdkTargetGroup
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import type { Target, TargetGroup, TargetHealth, TargetState } from '../fleet/types.js'
-import type { LoadBalancer } from '../rollout/ports.js'
-import { ConfigError } from '../rollout/types.js'
-import { errorMessage, errorName } from './errors.js'
+import type { Target, TargetGroup, TargetHealth, TargetState } from '../ports/load-balancer.js'
+import type { LoadBalancer } from '../ports/load-balancer.js'
+import { ConfigError } from '../shared/config-error.js'
+import { errorMessage, errorName } from '../shared/errors.js'
 
 const ARN = /^arn:aws[a-z-]*:elasticloadbalancing:/
 /** DescribeTargetGroups takes at most 20 names (or ARNs) per call. */

@@ -6,7 +6,7 @@
 
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
-import type { RolloutOutcome, RunResult } from '../rollout/types.js'
+import type { RolloutOutcome, RunResult } from '../rollout/outcome.js'
 import { countStates } from '../report/json.js'
 
 /** The deployment states GitHub accepts for a deployment status. */

@@ -2,12 +2,12 @@
 // balancer for a person to look at; the others go back in and must be healthy there.
 
 import type { RolloutContext } from './context.js'
-import type { CommandSpec } from './ports.js'
-import type { BatchRecord, HostRecord, HostState, Phase } from './types.js'
+import type { CommandSpec } from '../ports/command-runner.js'
+import type { BatchRecord, HostRecord, HostState, Phase } from './outcome.js'
 import { deregisterHosts, registerHosts, waitDrained, waitHealthy } from './load-balancer.js'
 import { runOnHosts, type CommandResult } from './run-command.js'
 import { verifyHealth } from './health-check.js'
-import { formatDuration } from '../report/format.js'
+import { formatDuration } from '../shared/format.js'
 
 /** Extra time past command-timeout before the rollout cancels an invocation itself. */
 const COMMAND_GRACE_MS = 30_000

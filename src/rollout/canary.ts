@@ -4,8 +4,8 @@
 // fails (step canary) and is taken out of the load balancer for a person to look at; an alarm
 // in ALARM ends the bake at once, and the run stops.
 
-import { isTransient } from '../aws/errors.js'
-import { formatDuration } from '../report/format.js'
+import { isTransient } from '../shared/errors.js'
+import { formatDuration } from '../shared/format.js'
 import type { RolloutContext } from './context.js'
 import {
   deregisterHosts,
@@ -14,7 +14,7 @@ import {
   snapshot,
   unhealthyReason
 } from './load-balancer.js'
-import type { BatchRecord } from './types.js'
+import type { BatchRecord } from './outcome.js'
 
 export const CANARY_POLL_MS = 10_000
 export const CANARY_POLL_MAX_MS = 15_000

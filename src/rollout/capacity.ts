@@ -1,12 +1,12 @@
 // The capacity guard's view of the fleet before a batch (deploy or rollback): how many hosts the
 // load balancer serves from, overall and per target group, and the wait for it to recover.
 
-import type { GroupCapacity } from '../plan.js'
-import { capacityAllowance } from '../plan.js'
-import { formatDuration } from '../report/format.js'
+import type { GroupCapacity } from './plan.js'
+import { capacityAllowance } from './plan.js'
+import { formatDuration } from '../shared/format.js'
 import type { RolloutContext } from './context.js'
 import { isInService, registrationStates, snapshot, type HealthSnapshot } from './load-balancer.js'
-import type { HostRecord } from './types.js'
+import type { HostRecord } from './outcome.js'
 
 export interface CapacityView {
   snap: HealthSnapshot

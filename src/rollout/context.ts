@@ -1,11 +1,12 @@
 // What every step of a rollout shares.
 
-import type { TargetGroup } from '../fleet/types.js'
+import type { TargetGroup } from '../ports/load-balancer.js'
 import type { Settings } from '../settings.js'
 import type { HostBook } from './host-book.js'
 import type { Poller } from './poll.js'
 import type { RateLimiter } from './rate.js'
-import type { BatchRecord, RolloutDeps } from './types.js'
+import type { BatchRecord } from './outcome.js'
+import type { RolloutDeps } from './deps.js'
 
 export interface RolloutContext {
   settings: Settings

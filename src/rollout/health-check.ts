@@ -10,8 +10,8 @@ import {
   type HealthWait
 } from '../health/script.js'
 import type { RolloutContext } from './context.js'
-import type { CommandSpec } from './ports.js'
-import type { HostRecord } from './types.js'
+import type { CommandSpec } from '../ports/command-runner.js'
+import type { HostRecord } from './outcome.js'
 import { runOnHosts } from './run-command.js'
 
 /** How long one health reading may take on a host: the script itself gives curl 5 s. */

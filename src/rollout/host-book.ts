@@ -1,9 +1,9 @@
 // The rollout's ledger: one record per host, changed only through here so every change reaches
 // the journal (onChange) that the post step reads after a cancel.
 
-import type { Host } from '../fleet/types.js'
-import type { Clock } from './clock.js'
-import type { HostRecord, HostState } from './types.js'
+import type { Host } from './discover.js'
+import type { Clock } from '../shared/clock.js'
+import type { HostRecord, HostState } from './outcome.js'
 
 export class HostBook {
   readonly records: HostRecord[]

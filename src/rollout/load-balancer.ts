@@ -1,11 +1,11 @@
 // Taking hosts out of and back into every target group they belong to, and waiting for the
 // load balancer to agree. One DescribeTargetHealth per group per poll, never one per host.
 
-import { describeAll } from '../fleet/discover.js'
-import type { Target, TargetGroup, TargetHealth } from '../fleet/types.js'
+import { describeAll } from './discover.js'
+import type { Target, TargetGroup, TargetHealth } from '../ports/load-balancer.js'
 import type { RolloutContext } from './context.js'
-import type { HostRecord } from './types.js'
-import { errorMessage, errorName } from '../aws/errors.js'
+import type { HostRecord } from './outcome.js'
+import { errorMessage, errorName } from '../shared/errors.js'
 
 export type HealthSnapshot = Map<string, TargetHealth[]>
 

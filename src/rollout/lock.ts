@@ -1,31 +1,20 @@
 // One lock per target group, so two runs never roll the same fleet at once. A lock records who
 // holds it and until when; a lock past its expiry belongs to a run that died, and is taken over.
 
-import type { TargetGroup } from '../fleet/types.js'
-import type { Clock } from './clock.js'
-import type { Log } from './types.js'
-import type { LockStore } from './ports.js'
-import { errorMessage, errorName } from '../aws/errors.js'
-import { formatDuration } from '../report/format.js'
+import type { TargetGroup } from '../ports/load-balancer.js'
+import type { Clock } from '../shared/clock.js'
+import type { Log } from '../ports/log.js'
+import type { HeldLocks, LockStore, LockValue } from '../ports/lock-store.js'
+import { errorMessage, errorName } from '../shared/errors.js'
+import { formatDuration } from '../shared/format.js'
 
 export const LOCK_PREFIX = '/rolling-deploy/lock/'
-
-export interface LockValue {
-  runUrl: string
-  startedAt: string
-  expiresAt: string
-}
 
 export const lockName = (group: TargetGroup): string => `${LOCK_PREFIX}${group.name}`
 
 /** Another run holds a lock: this one must not change anything. */
 export class LockHeldError extends Error {
   override name = 'LockHeldError'
-}
-
-export interface HeldLocks {
-  names: string[]
-  value: LockValue
 }
 
 function parse(raw: string | undefined): LockValue | undefined {

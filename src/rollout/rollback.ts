@@ -6,14 +6,14 @@
 // no capacity. A host whose rollback passes ends rolled-back; one whose rollback fails ends
 // failed ("rollback: ...") and stays out of the load balancer.
 
-import { batchSizeAt, groupBlock, takeOut, type GroupCapacity } from '../plan.js'
+import { batchSizeAt, groupBlock, takeOut, type GroupCapacity } from './plan.js'
 import type { Settings } from '../settings.js'
 import { runBatch, type Cycle } from './batch-cycle.js'
 import { awaitCapacity, type CapacityView, type Choice } from './capacity.js'
 import { rollbackSpec } from './command-spec.js'
 import type { RolloutContext } from './context.js'
 import { isInService } from './load-balancer.js'
-import type { HostRecord } from './types.js'
+import type { HostRecord } from './outcome.js'
 
 export interface RollbackOutcome {
   /** Every host of the queue went through its rollback cycle. */

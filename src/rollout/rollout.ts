@@ -5,10 +5,10 @@
 
 import type { Settings } from '../settings.js'
 import { resolveAmount } from '../settings.js'
-import { discoverFleet } from '../fleet/discover.js'
-import { batchSizeAt, pickBatch, planBatches } from '../plan.js'
-import { errorMessage } from '../aws/errors.js'
-import { formatDuration } from '../report/format.js'
+import { discoverFleet } from './discover.js'
+import { batchSizeAt, pickBatch, planBatches } from './plan.js'
+import { errorMessage } from '../shared/errors.js'
+import { formatDuration } from '../shared/format.js'
 import type { RolloutContext } from './context.js'
 import { HostBook } from './host-book.js'
 import { Poller } from './poll.js'
@@ -23,7 +23,8 @@ import { awaitCapacity, groupCapacities, type CapacityView } from './capacity.js
 import { ALARM_WATCH_MS, AlarmWatch, alarmReason, validateAlarms } from './alarms.js'
 import { canaryBake } from './canary.js'
 import { rollBack } from './rollback.js'
-import type { HostRecord, RolloutDeps, RolloutOutcome, RunResult } from './types.js'
+import type { HostRecord, RolloutOutcome, RunResult } from './outcome.js'
+import type { RolloutDeps } from './deps.js'
 
 /** How long a mutating AWS call keeps being retried through throttling before the run gives up. */
 const API_PATIENCE_MS = 5 * 60_000

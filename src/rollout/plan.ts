@@ -1,6 +1,6 @@
 // Batches and the capacity guard. Pure arithmetic: no AWS, no clock.
 
-import { resolveAmount, type Amount } from './settings.js'
+import { resolveAmount, type Amount } from '../settings.js'
 
 /** Hosts that must stay healthy and in service during every batch: ceil(percent × fleet / 100). */
 export function minInService(minHealthyPercent: number, fleetSize: number): number {

@@ -3,9 +3,10 @@
 // it changes, so a cancelled or crashed run still leaves an up-to-date account.
 
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
-import type { HeldLocks } from './rollout/lock.js'
-import type { HostRecord } from './rollout/types.js'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import type { HeldLocks } from '../ports/lock-store.js'
+import type { HostRecord } from '../rollout/outcome.js'
 
 export interface JournalHost {
   instanceId: string
@@ -87,6 +88,17 @@ export class JournalWriter {
     this.last = json
     this.save(json)
   }
+}
+
+/**
+ * Where the main step keeps its journal: the runner's temp folder (cleaned after the job), one
+ * file per run and step, so two steps of one job using the action never share a journal.
+ */
+export function journalPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(
+    env.RUNNER_TEMP || tmpdir(),
+    `rolling-deploy-journal-${env.GITHUB_RUN_ID ?? process.pid}-${env.GITHUB_ACTION ?? 'step'}.json`
+  )
 }
 
 /**

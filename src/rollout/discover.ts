@@ -1,8 +1,18 @@
 // Target groups → hosts. One host per EC2 instance, however many groups and ports it is in.
 
-import type { Host, TargetGroup, TargetHealth } from './types.js'
-import type { LoadBalancer } from '../rollout/ports.js'
-import { ConfigError } from '../rollout/types.js'
+import type {
+  LoadBalancer,
+  Registration,
+  TargetGroup,
+  TargetHealth
+} from '../ports/load-balancer.js'
+import { ConfigError } from '../shared/config-error.js'
+
+/** One EC2 instance, however many groups and ports it is registered on. */
+export interface Host {
+  instanceId: string
+  registrations: Registration[]
+}
 
 export interface Fleet {
   groups: TargetGroup[]

@@ -1,4 +1,4 @@
-// What the fleet is made of: target groups, and hosts registered in them.
+// The load balancer port. Type-only module: no test file.
 
 export interface TargetGroup {
   arn: string
@@ -33,14 +33,20 @@ export interface Registration {
   port: number
 }
 
-/** One EC2 instance, however many groups and ports it is registered on. */
-export interface Host {
-  instanceId: string
-  registrations: Registration[]
-}
-
 /** One instance on one port, as RegisterTargets/DeregisterTargets take it. */
 export interface Target {
   instanceId: string
   port: number
+}
+
+export interface LoadBalancer {
+  /** Resolves ARNs or names to target groups with their health-check settings and deregistration delay. */
+  resolveTargetGroups(refs: string[]): Promise<TargetGroup[]>
+  /**
+   * Every target of one group, or only `targets` (a target not registered reads `unused`): one
+   * DescribeTargetHealth call, whatever the number of hosts.
+   */
+  describeTargets(group: TargetGroup, targets?: Target[]): Promise<TargetHealth[]>
+  deregister(targetGroupArn: string, targets: Target[]): Promise<void>
+  register(targetGroupArn: string, targets: Target[]): Promise<void>
 }
