@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 import { Output, State } from './constants.js'
 import { formatInputError, parseInputs } from './inputs.js'
 import type { Settings } from './settings.js'
-import type { TargetGroup } from './ports/load-balancer.js'
+import type { Pool } from './ports/load-balancer.js'
 import { createClients } from './aws/clients.js'
 import { awsPorts } from './aws/adapters.js'
 import { SsmLockStore } from './aws/lock-store.js'
@@ -119,8 +119,8 @@ export async function run(): Promise<void> {
   }
 }
 
-function worstCaseMs(settings: Settings, hostCount: number, groups: TargetGroup[]): number {
-  const delayS = Math.max(0, ...groups.map((g) => g.deregistrationDelaySeconds))
+function worstCaseMs(settings: Settings, hostCount: number, groups: Pool[]): number {
+  const delayS = Math.max(0, ...groups.map((g) => g.drainDelaySeconds))
   const ids = Array.from({ length: hostCount }, (_, i) => String(i))
   const batches = planBatches(settings.batchSize, ids, hostCount, settings.minHealthyPercent)
     .batches.length

@@ -197,7 +197,7 @@ test('helpers: run link, state mapping, description within 140 characters', () =
   expect(deploymentState('failed')).toBe('failure')
   const host = (state: HostRecord['state']): HostRecord => ({
     instanceId: 'i-1',
-    registrations: [],
+    memberships: [],
     batch: 1,
     state,
     step: 'done',

@@ -90,7 +90,7 @@ describe('the JSON report', () => {
     const json = JSON.stringify(buildReport(failedRun()))
     expect(json).not.toContain('npm ERR! missing script: start')
     expect(json).not.toContain('outOfService')
-    expect(json).not.toContain('registrations')
+    expect(json).not.toContain('memberships')
   })
 })
 

@@ -50,7 +50,7 @@ function fleet(opts: FleetOptions): RolloutOutcome {
     const failed = opts.fails(i)
     hosts.push({
       instanceId: id(i),
-      registrations: [{ targetGroupArn: TG, port: 8080 }],
+      memberships: [{ poolId: TG, port: 8080 }],
       batch: b,
       state: failed ? 'failed' : 'deployed',
       step: failed ? 'command' : 'done',
@@ -90,7 +90,7 @@ function fleet(opts: FleetOptions): RolloutOutcome {
   return {
     result: 'failed',
     reason: 'failures exceed max-failures (10%)',
-    groups: [],
+    pools: [],
     hosts,
     batches,
     startedAt: T0,

@@ -123,8 +123,8 @@ function expectEveryHostAccountedFor(w: FakeWorld, c: Cancelled) {
   w.clock.advanceTo(w.clock.now() + 60 * SEC)
   const reported = new Set(c.post.leftOut.map((l) => l.host.instanceId))
   for (const h of c.out.hosts) {
-    const states = h.registrations.map((r) => {
-      const g = w.groups.find((x) => x.info.arn === r.targetGroupArn)!
+    const states = h.memberships.map((r) => {
+      const g = w.groups.find((x) => x.info.arn === r.poolId)!
       return w.lbState(g.info.name, h.instanceId, r.port)
     })
     if (reported.has(h.instanceId)) continue

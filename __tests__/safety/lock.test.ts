@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { acquireLocks, LockHeldError, lockTtlMs, releaseLocks } from '../../src/rollout/lock.js'
 import type { LockStore } from '../../src/ports/lock-store.js'
-import type { TargetGroup } from '../../src/ports/load-balancer.js'
+import type { Pool } from '../../src/ports/load-balancer.js'
 import type { Log } from '../../src/ports/log.js'
 import { VirtualClock } from '../support/virtual-clock.js'
 
@@ -33,14 +33,14 @@ class MemoryStore implements LockStore {
   }
 }
 
-const group = (name: string): TargetGroup => ({
-  arn: `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${name}/abc`,
+const group = (name: string): Pool => ({
+  id: `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${name}/abc`,
   name,
-  targetType: 'instance',
-  healthCheckPort: 'traffic-port',
+  kind: 'alb',
+  healthCheckPortLabel: 'traffic-port',
   healthCheckIntervalSeconds: 5,
   healthyThresholdCount: 2,
-  deregistrationDelaySeconds: 30
+  drainDelaySeconds: 30
 })
 
 function recordingLog() {

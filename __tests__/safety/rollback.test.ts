@@ -241,7 +241,7 @@ describe('rollback queue', () => {
     commandSent = true
   ): HostRecord => ({
     instanceId: id,
-    registrations: [],
+    memberships: [],
     batch,
     state,
     step: 'done',

@@ -10,7 +10,7 @@ import type { HostRecord } from '../rollout/outcome.js'
 
 export interface JournalHost {
   instanceId: string
-  registrations: HostRecord['registrations']
+  memberships: HostRecord['memberships']
   state: HostRecord['state']
   step: HostRecord['step']
   commandSent: boolean
@@ -38,7 +38,7 @@ export function outOfServiceHosts(records: readonly HostRecord[]): JournalHost[]
     .filter((h) => h.outOfService)
     .map((h) => ({
       instanceId: h.instanceId,
-      registrations: h.registrations,
+      memberships: h.memberships,
       state: h.state,
       step: h.step,
       commandSent: h.commandSent,

@@ -29,7 +29,7 @@ export function hostReport(h: HostRecord): HostReport {
     version: h.version ?? null,
     startedAt: isoTime(h.startedAt),
     finishedAt: isoTime(h.finishedAt),
-    targetGroups: [...new Set(h.registrations.map((r) => r.targetGroupArn))]
+    targetGroups: [...new Set(h.memberships.map((r) => r.poolId))]
   }
 }
 

@@ -4,7 +4,7 @@
 import type { RolloutContext } from './context.js'
 import type { CommandSpec } from '../ports/command-runner.js'
 import type { BatchRecord, HostRecord, HostState, Phase } from './outcome.js'
-import { deregisterHosts, registerHosts, waitDrained, waitHealthy } from './load-balancer.js'
+import { takeOutHosts, putBackHosts, waitDrained, waitHealthy } from './load-balancer.js'
 import { runOnHosts, type CommandResult } from './run-command.js'
 import { verifyHealth } from './health-check.js'
 import { formatDuration } from '../shared/format.js'
@@ -81,10 +81,10 @@ export async function runBatch(
 
   // 1. Out of every target group, and wait until the load balancer has finished draining.
   const drained = await phase('drain', async () => {
-    await deregisterHosts(ctx, hosts)
+    await takeOutHosts(ctx, hosts)
     const timeout = ctx.settings.drainTimeoutMs ?? defaultDrainTimeoutMs(ctx, hosts)
     const wait = await waitDrained(ctx, hosts, timeout)
-    for (const [h, state] of wait.late) {
+    for (const [h, state] of wait.notReached) {
       if (!wait.cancelled)
         fail(h, 'drain', `still ${state} after drain-timeout ${formatDuration(timeout)}`)
     }
@@ -156,7 +156,7 @@ export async function runBatch(
   // 4. Back into every group and port it came from, until the load balancer calls it healthy.
   book.update(passed, { step: 'restore' })
   await phase('restore', async () => {
-    const refused = await registerHosts(ctx, passed)
+    const refused = await putBackHosts(ctx, passed)
     for (const [h, why] of refused) fail(h, 'restore', `the load balancer refused it back: ${why}`)
     const back = passed.filter((h) => !refused.has(h))
     if (back.length === 0) return
@@ -164,10 +164,10 @@ export async function runBatch(
     if (wait.cancelled) return
     for (const h of wait.done)
       book.finish(h, cycle.passState, { step: 'done', outOfService: false })
-    const late = [...wait.late.keys()]
+    const late = [...wait.notReached.keys()]
     // A host the load balancer never calls healthy goes back out, for a person to look at.
-    if (late.length > 0) await deregisterHosts(ctx, late)
-    for (const [h, state] of wait.late) {
+    if (late.length > 0) await takeOutHosts(ctx, late)
+    for (const [h, state] of wait.notReached) {
       fail(
         h,
         'restore',
@@ -179,10 +179,10 @@ export async function runBatch(
 }
 
 export function defaultDrainTimeoutMs(ctx: RolloutContext, hosts: HostRecord[]): number {
-  const arns = new Set(hosts.flatMap((h) => h.registrations.map((r) => r.targetGroupArn)))
+  const arns = new Set(hosts.flatMap((h) => h.memberships.map((r) => r.poolId)))
   const delay = Math.max(
     0,
-    ...ctx.groups.filter((g) => arns.has(g.arn)).map((g) => g.deregistrationDelaySeconds)
+    ...ctx.pools.filter((g) => arns.has(g.id)).map((g) => g.drainDelaySeconds)
   )
   return (delay + 60) * 1000
 }

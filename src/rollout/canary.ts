@@ -7,13 +7,7 @@
 import { isTransient } from '../shared/errors.js'
 import { formatDuration } from '../shared/format.js'
 import type { RolloutContext } from './context.js'
-import {
-  deregisterHosts,
-  groupsOf,
-  isInService,
-  snapshot,
-  unhealthyReason
-} from './load-balancer.js'
+import { takeOutHosts, poolsOf, isInService, snapshot, unhealthyReason } from './load-balancer.js'
 import type { BatchRecord } from './outcome.js'
 
 export const CANARY_POLL_MS = 10_000
@@ -43,7 +37,7 @@ export async function canaryBake(
       if (hosts.length > 0) {
         let snap
         try {
-          snap = await snapshot(ctx, groupsOf(ctx, hosts))
+          snap = await snapshot(ctx, poolsOf(ctx, hosts))
         } catch (err) {
           if (isTransient(err)) return undefined // no reading this time: look again next poll
           throw err
@@ -52,13 +46,13 @@ export async function canaryBake(
         if (sick.length > 0) {
           // Failed and out of service from now: the journal says so before the load balancer is asked.
           for (const h of sick) {
-            const why = unhealthyReason(h, snap, ctx.groups) ?? 'not healthy in the load balancer'
+            const why = unhealthyReason(h, snap, ctx.pools) ?? 'not healthy in the load balancer'
             const reason = `${why} during the canary wait; taken out of the load balancer`
             book.fail(h, 'canary', reason, { outOfService: true })
             batch.failed.push(h.instanceId)
             log.error(`${h.instanceId} failed the canary wait: ${h.reason}`)
           }
-          await deregisterHosts(ctx, sick)
+          await takeOutHosts(ctx, sick)
         }
       }
       return book.count('failed') > maxFailures ? true : undefined

@@ -5,7 +5,7 @@ import type { GroupCapacity } from './plan.js'
 import { capacityAllowance } from './plan.js'
 import { formatDuration } from '../shared/format.js'
 import type { RolloutContext } from './context.js'
-import { isInService, registrationStates, snapshot, type HealthSnapshot } from './load-balancer.js'
+import { isInService, membershipStates, snapshot, type HealthSnapshot } from './load-balancer.js'
 import type { HostRecord } from './outcome.js'
 
 export interface CapacityView {
@@ -39,15 +39,13 @@ export async function readCapacity(ctx: RolloutContext): Promise<CapacityView> {
 
 /** Per target group: its hosts, and how many of them it serves from now (hosts this run took out excluded). */
 export function groupCapacities(ctx: RolloutContext, snap: HealthSnapshot): GroupCapacity[] {
-  return ctx.groups.map((g) => {
-    const members = ctx.book.records.filter((h) =>
-      h.registrations.some((r) => r.targetGroupArn === g.arn)
-    )
+  return ctx.pools.map((g) => {
+    const members = ctx.book.records.filter((h) => h.memberships.some((r) => r.poolId === g.id))
     const serving = members.filter(
       (h) =>
         !h.outOfService &&
-        registrationStates(h, snap).every(
-          (t, i) => h.registrations[i]!.targetGroupArn !== g.arn || t.state === 'healthy'
+        membershipStates(h, snap).every(
+          (t, i) => h.memberships[i]!.poolId !== g.id || t.state === 'in-service'
         )
     )
     return { name: g.name, members: members.map((h) => h.instanceId), inService: serving.length }

@@ -1,6 +1,6 @@
 // What every step of a rollout shares.
 
-import type { TargetGroup } from '../ports/load-balancer.js'
+import type { Pool } from '../ports/load-balancer.js'
 import type { Settings } from '../settings.js'
 import type { HostBook } from './host-book.js'
 import type { Poller } from './poll.js'
@@ -11,7 +11,7 @@ import type { RolloutDeps } from './deps.js'
 export interface RolloutContext {
   settings: Settings
   deps: RolloutDeps
-  groups: TargetGroup[]
+  pools: Pool[]
   book: HostBook
   poller: Poller
   batches: BatchRecord[]

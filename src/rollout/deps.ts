@@ -1,6 +1,6 @@
 // What a rollout is given: the ports it talks to, the clock it waits on, and its hooks.
 
-import type { TargetGroup } from '../ports/load-balancer.js'
+import type { Pool } from '../ports/load-balancer.js'
 import type { AlarmSource } from '../ports/alarms.js'
 import type { CommandRunner } from '../ports/command-runner.js'
 import type { LoadBalancer } from '../ports/load-balancer.js'
@@ -22,7 +22,7 @@ export interface RolloutDeps {
    * Locks the target groups against a concurrent run, before any command reaches a host (not
    * called on a dry run). Throwing LockHeldError stops the run with nothing changed.
    */
-  lock?: (groups: TargetGroup[], hostCount: number) => Promise<void>
+  lock?: (groups: Pool[], hostCount: number) => Promise<void>
   /** Called after every change of a host's record, for the journal the post step reads. */
   onChange?: (hosts: readonly HostRecord[]) => void
 }

@@ -1,43 +1,38 @@
-// Target groups → hosts. One host per EC2 instance, however many groups and ports it is in.
+// Pools → hosts. One host per EC2 instance, however many pools and ports it is a member of.
 
-import type {
-  LoadBalancer,
-  Registration,
-  TargetGroup,
-  TargetHealth
-} from '../ports/load-balancer.js'
+import type { LoadBalancer, MemberStatus, Membership, Pool } from '../ports/load-balancer.js'
 import { ConfigError } from '../shared/config-error.js'
 
-/** One EC2 instance, however many groups and ports it is registered on. */
+/** One EC2 instance, however many pools and ports it is a member of. */
 export interface Host {
   instanceId: string
-  registrations: Registration[]
+  memberships: Membership[]
 }
 
 export interface Fleet {
-  groups: TargetGroup[]
+  pools: Pool[]
   hosts: Host[]
-  /** The load balancer's view at discovery, per group ARN. */
-  health: Map<string, TargetHealth[]>
+  /** The load balancer's view at discovery, per pool id. */
+  health: Map<string, MemberStatus[]>
 }
 
-/** Registrations in these states are leaving or gone: they are not part of the fleet. */
-const NOT_IN_FLEET = new Set(['draining', 'unused'])
+/** Members in these states are leaving or gone: they are not part of the fleet. */
+const NOT_IN_FLEET = new Set<MemberStatus['state']>(['draining', 'out'])
 
 export async function discoverFleet(lb: LoadBalancer, refs: string[]): Promise<Fleet> {
-  const groups = await lb.resolveTargetGroups(refs)
+  const groups = await lb.resolvePools(refs)
   // The adapter should throw for an unknown group; this guards against one that just leaves it out.
-  const missing = refs.filter((ref) => !groups.some((g) => g.arn === ref || g.name === ref))
+  const missing = refs.filter((ref) => !groups.some((g) => g.id === ref || g.name === ref))
   if (missing.length > 0) {
     throw new ConfigError(
       `target-groups: ${missing.map((r) => `"${r}"`).join(', ')} not found. ` +
         'Check the names or ARNs in target-groups and the region (aws-region).'
     )
   }
-  const wrongType = groups.filter((g) => g.targetType !== 'instance')
-  if (wrongType.length > 0) {
+  const unsupported = groups.filter((g) => g.unsupported)
+  if (unsupported.length > 0) {
     throw new ConfigError(
-      `target-groups: ${wrongType.map((g) => `"${g.name}" has target type ${g.targetType}`).join(', ')}; ` +
+      `target-groups: ${unsupported.map((g) => `"${g.name}" ${g.unsupported}`).join(', ')}; ` +
         'rolling-deploy runs commands on EC2 instances through SSM, so only target groups of type instance can be used.'
     )
   }
@@ -49,31 +44,31 @@ export async function discoverFleet(lb: LoadBalancer, refs: string[]): Promise<F
         'register the instances (or check the target group names) before deploying.'
     )
   }
-  return { groups, hosts, health }
+  return { pools: groups, hosts, health }
 }
 
-/** One DescribeTargetHealth per group: the whole fleet's health in as many calls as groups. */
+/** One describe per pool: the whole fleet's health in as many calls as pools. */
 export async function describeAll(
   lb: LoadBalancer,
-  groups: TargetGroup[]
-): Promise<Map<string, TargetHealth[]>> {
+  groups: Pool[]
+): Promise<Map<string, MemberStatus[]>> {
   const entries = await Promise.all(
-    groups.map(async (g) => [g.arn, await lb.describeTargets(g)] as const)
+    groups.map(async (g) => [g.id, await lb.describeMembers(g)] as const)
   )
   return new Map(entries)
 }
 
-function hostsOf(groups: TargetGroup[], health: Map<string, TargetHealth[]>): Host[] {
+function hostsOf(groups: Pool[], health: Map<string, MemberStatus[]>): Host[] {
   const byId = new Map<string, Host>()
   for (const g of groups) {
-    for (const t of health.get(g.arn) ?? []) {
+    for (const t of health.get(g.id) ?? []) {
       if (NOT_IN_FLEET.has(t.state)) continue
       let host = byId.get(t.instanceId)
       if (!host) {
-        host = { instanceId: t.instanceId, registrations: [] }
+        host = { instanceId: t.instanceId, memberships: [] }
         byId.set(t.instanceId, host)
       }
-      host.registrations.push({ targetGroupArn: g.arn, port: t.port })
+      host.memberships.push({ poolId: g.id, port: t.port })
     }
   }
   return [...byId.values()]

@@ -16,7 +16,7 @@ export class HostBook {
   ) {
     this.records = hosts.map((h) => ({
       instanceId: h.instanceId,
-      registrations: h.registrations,
+      memberships: h.memberships,
       batch: null,
       state: 'pending',
       step: 'discover',

@@ -1,7 +1,7 @@
 // One lock per target group, so two runs never roll the same fleet at once. A lock records who
 // holds it and until when; a lock past its expiry belongs to a run that died, and is taken over.
 
-import type { TargetGroup } from '../ports/load-balancer.js'
+import type { Pool } from '../ports/load-balancer.js'
 import type { Clock } from '../shared/clock.js'
 import type { Log } from '../ports/log.js'
 import type { HeldLocks, LockStore, LockValue } from '../ports/lock-store.js'
@@ -10,7 +10,7 @@ import { formatDuration } from '../shared/format.js'
 
 export const LOCK_PREFIX = '/rolling-deploy/lock/'
 
-export const lockName = (group: TargetGroup): string => `${LOCK_PREFIX}${group.name}`
+export const lockName = (group: Pool): string => `${LOCK_PREFIX}${group.name}`
 
 /** Another run holds a lock: this one must not change anything. */
 export class LockHeldError extends Error {
@@ -45,7 +45,7 @@ function accessHint(err: unknown, action: string): Error {
  */
 export async function acquireLocks(
   store: LockStore,
-  groups: TargetGroup[],
+  groups: Pool[],
   runUrl: string,
   ttlMs: number,
   clock: Clock,

@@ -1,7 +1,7 @@
 // The rollout's public outcome: its record of each host and of the run. The one rollout file
 // that report/, the journal and the entry files read.
 
-import type { Registration, TargetGroup } from '../ports/load-balancer.js'
+import type { Membership, Pool } from '../ports/load-balancer.js'
 
 export type HostState = 'pending' | 'deployed' | 'failed' | 'skipped' | 'rolled-back'
 
@@ -24,7 +24,7 @@ export type RunResult = 'success' | 'failed' | 'rolled-back' | 'cancelled' | 'dr
 
 export interface HostRecord {
   instanceId: string
-  registrations: Registration[]
+  memberships: Membership[]
   /** 1-based; null while unplanned and for skipped hosts. */
   batch: number | null
   state: HostState
@@ -65,7 +65,8 @@ export interface RolloutOutcome {
   result: RunResult
   /** Why the run stopped, when it did not succeed. */
   reason?: string
-  groups: TargetGroup[]
+  /** The pools the run deployed through (target groups today). */
+  pools: Pool[]
   hosts: HostRecord[]
   batches: BatchRecord[]
   startedAt: number

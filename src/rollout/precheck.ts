@@ -15,7 +15,7 @@ export async function precheck(
 ): Promise<Map<HostRecord, string>> {
   const failed = new Map<HostRecord, string>()
   for (const h of hosts) {
-    const why = unhealthyReason(h, lbView, ctx.groups)
+    const why = unhealthyReason(h, lbView, ctx.pools)
     if (why) failed.set(h, why)
   }
   const candidates = hosts.filter((h) => !failed.has(h))

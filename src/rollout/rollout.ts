@@ -50,12 +50,12 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
       () => discoverFleet(deps.lb, settings.targetGroups),
       API_PATIENCE_MS
     )
-    for (const g of f.groups) {
+    for (const g of f.pools) {
       log.info(
-        `${g.name}: health check ${g.healthCheckPath ?? '/'} on ${g.healthCheckPort}, deregistration delay ${g.deregistrationDelaySeconds}s`
+        `${g.name}: health check ${g.healthCheckPath ?? '/'} on ${g.healthCheckPortLabel}, deregistration delay ${g.drainDelaySeconds}s`
       )
     }
-    log.info(`${f.hosts.length} host(s) in ${f.groups.length} target group(s)`)
+    log.info(`${f.hosts.length} host(s) in ${f.pools.length} target group(s)`)
     return f
   })
 
@@ -86,7 +86,7 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
   const ctx: RolloutContext = {
     settings,
     deps,
-    groups: fleet.groups,
+    pools: fleet.pools,
     book,
     poller,
     batches: [],
@@ -99,7 +99,7 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
   const outcome = (result: RunResult, reason?: string): RolloutOutcome => ({
     result,
     reason,
-    groups: fleet.groups,
+    pools: fleet.pools,
     hosts: book.records,
     batches: ctx.batches,
     startedAt,
@@ -117,7 +117,7 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
 
   if (!settings.dryRun && settings.lock && deps.lock) {
     try {
-      await deps.lock(fleet.groups, fleetSize)
+      await deps.lock(fleet.pools, fleetSize)
     } catch (err) {
       if (err instanceof LockHeldError) return outcome('failed', err.message)
       throw err
@@ -333,7 +333,7 @@ async function takeBatch(
       book.finish(h, 'skipped', {
         step: 'capacity',
         batch: null,
-        reason: `before batch ${number}: ${unhealthyReason(h, got.view.snap, ctx.groups) ?? 'not in service'}`
+        reason: `before batch ${number}: ${unhealthyReason(h, got.view.snap, ctx.pools) ?? 'not in service'}`
       })
       deps.log.warning(`${h.instanceId} skipped: ${h.reason}`)
     }
