@@ -3,18 +3,15 @@
 import * as core from '@actions/core'
 import { Output, State } from './constants.js'
 import { formatInputError, parseInputs } from './inputs.js'
-import type { Settings } from './settings.js'
-import type { Pool } from './ports/load-balancer.js'
 import { createClients } from './aws/clients.js'
 import { awsPorts } from './aws/adapters.js'
 import { SsmLockStore } from './aws/lock-store.js'
 import { errorMessage, errorName } from './shared/errors.js'
 import { systemClock } from './shared/clock.js'
 import { rollout } from './rollout/rollout.js'
-import { acquireLocks, lockTtlMs, releaseLocks } from './rollout/lock.js'
-import { type HeldLocks } from './ports/lock-store.js'
+import { acquireLocks, lockTtlFor, releaseLocks } from './rollout/lock.js'
+import type { HeldLocks } from './ports/lock-store.js'
 import { ConfigError } from './shared/config-error.js'
-import { planBatches } from './rollout/plan.js'
 import { JournalWriter, journalFileSaver, journalPath } from './journal/journal.js'
 import { publish } from './report/publish.js'
 import { coreLog } from './core-log.js'
@@ -82,7 +79,7 @@ export async function run(): Promise<void> {
           locks,
           groups,
           runUrl(),
-          worstCaseMs(settings, hostCount, groups),
+          lockTtlFor(settings, groups, hostCount),
           systemClock,
           coreLog
         )
@@ -117,20 +114,4 @@ export async function run(): Promise<void> {
     journal.set({ deploymentId: undefined })
     core.setFailed(message)
   }
-}
-
-function worstCaseMs(settings: Settings, hostCount: number, groups: Pool[]): number {
-  const delayS = Math.max(0, ...groups.map((g) => g.drainDelaySeconds))
-  const ids = Array.from({ length: hostCount }, (_, i) => String(i))
-  const batches = planBatches(settings.batchSize, ids, hostCount, settings.minHealthyPercent)
-    .batches.length
-  return lockTtlMs(
-    {
-      drainMs: settings.drainTimeoutMs ?? (delayS + 60) * 1000,
-      commandMs: settings.commandTimeoutMs,
-      healthMs: settings.healthTimeoutMs,
-      canaryMs: settings.canaryWaitMs
-    },
-    batches * (settings.onFailure === 'rollback' ? 2 : 1)
-  )
 }

@@ -4,7 +4,8 @@
 import type { RolloutContext } from './context.js'
 import type { CommandSpec } from '../ports/command-runner.js'
 import type { BatchRecord, HostRecord, HostState, Phase } from './outcome.js'
-import { takeOutHosts, putBackHosts, waitDrained, waitHealthy } from './load-balancer.js'
+import { poolsOf, putBackHosts, takeOutHosts, waitDrained, waitHealthy } from './load-balancer.js'
+import { drainTimeoutMs } from './timeouts.js'
 import { runOnHosts, type CommandResult } from './run-command.js'
 import { verifyHealth } from './health-check.js'
 import { formatDuration } from '../shared/format.js'
@@ -82,7 +83,7 @@ export async function runBatch(
   // 1. Out of every target group, and wait until the load balancer has finished draining.
   const drained = await phase('drain', async () => {
     await takeOutHosts(ctx, hosts)
-    const timeout = ctx.settings.drainTimeoutMs ?? defaultDrainTimeoutMs(ctx, hosts)
+    const timeout = drainTimeoutMs(ctx.settings, poolsOf(ctx, hosts))
     const wait = await waitDrained(ctx, hosts, timeout)
     for (const [h, state] of wait.notReached) {
       if (!wait.cancelled)
@@ -176,15 +177,6 @@ export async function runBatch(
     }
   })
   return done()
-}
-
-export function defaultDrainTimeoutMs(ctx: RolloutContext, hosts: HostRecord[]): number {
-  const arns = new Set(hosts.flatMap((h) => h.memberships.map((r) => r.poolId)))
-  const delay = Math.max(
-    0,
-    ...ctx.pools.filter((g) => arns.has(g.id)).map((g) => g.drainDelaySeconds)
-  )
-  return (delay + 60) * 1000
 }
 
 async function outputTail(ctx: RolloutContext, r: CommandResult): Promise<string> {

@@ -7,6 +7,9 @@ import type { Log } from '../ports/log.js'
 import type { HeldLocks, LockStore, LockValue } from '../ports/lock-store.js'
 import { errorMessage, errorName } from '../shared/errors.js'
 import { formatDuration } from '../shared/format.js'
+import type { Settings } from '../settings.js'
+import { batchCount } from './plan.js'
+import { drainTimeoutMs } from './timeouts.js'
 
 export const LOCK_PREFIX = '/rolling-deploy/lock/'
 
@@ -130,4 +133,21 @@ export function lockTtlMs(
 ): number {
   const perBatch = timeouts.drainMs + timeouts.commandMs + 2 * timeouts.healthMs + 60_000
   return Math.max(1, batches) * perBatch + timeouts.canaryMs + 15 * 60_000
+}
+
+/**
+ * The time-to-live of this run's locks: lockTtlMs over the most batches the run can have (twice
+ * as many when on-failure: rollback may roll every one back), each taking every timeout.
+ */
+export function lockTtlFor(settings: Settings, pools: Pool[], hostCount: number): number {
+  const batches = batchCount(settings.batchSize, hostCount, settings.minHealthyPercent)
+  return lockTtlMs(
+    {
+      drainMs: drainTimeoutMs(settings, pools),
+      commandMs: settings.commandTimeoutMs,
+      healthMs: settings.healthTimeoutMs,
+      canaryMs: settings.canaryWaitMs
+    },
+    batches * (settings.onFailure === 'rollback' ? 2 : 1)
+  )
 }

@@ -1,17 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
-import { renderPostSummary, restoreAfterCancel, type PostDeps } from '../../src/post.js'
-import type { Journal, JournalHost } from '../../src/journal/journal.js'
+import { renderPostSummary, restoreAfterCancel, type PostDeps } from '../src/post.js'
+import type { Journal, JournalHost } from '../src/journal/journal.js'
 import {
   JournalWriter,
   journalFileSaver,
   readJournal,
   readJournalFile
-} from '../../src/journal/journal.js'
+} from '../src/journal/journal.js'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { LockStore } from '../../src/ports/lock-store.js'
-import type { HostRecord } from '../../src/rollout/outcome.js'
+import type { LockStore } from '../src/ports/lock-store.js'
+import type { HostRecord } from '../src/rollout/outcome.js'
 
 const TG_A = 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/a/1'
 const TG_B = 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/b/2'
