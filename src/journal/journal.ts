@@ -8,17 +8,14 @@ import { dirname, join } from 'node:path'
 import type { HeldLocks } from '../ports/lock-store.js'
 import type { HostRecord } from '../rollout/outcome.js'
 
-export interface JournalHost {
-  instanceId: string
-  memberships: HostRecord['memberships']
-  state: HostRecord['state']
-  step: HostRecord['step']
-  commandSent: boolean
-  commandId?: string
-  reason?: string
-  /** The batch cycle the host was in (absent in journals of older versions). */
-  cycle?: HostRecord['cycle']
-}
+/**
+ * A host as the post step needs it: a view of the rollout's HostRecord (`cycle` is absent in
+ * journals of older versions).
+ */
+export type JournalHost = Pick<
+  HostRecord,
+  'instanceId' | 'memberships' | 'state' | 'step' | 'commandSent' | 'commandId' | 'reason' | 'cycle'
+>
 
 export interface Journal {
   version: 1

@@ -94,7 +94,7 @@ export class AlarmWatch {
    * During a wait: one look, never a throw. An error is left for the next look (and for the
    * strict check before the next batch); a non-transient one is logged once.
    */
-  async peek(): Promise<void> {
+  async look(): Promise<void> {
     if (this.ctx.alarmStop) return
     try {
       this.record((await read(this.source, this.names)).firing)

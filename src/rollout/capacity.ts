@@ -27,7 +27,7 @@ export async function readCapacity(ctx: RolloutContext): Promise<CapacityView> {
   const snap = await snapshot(ctx)
   // Every host the load balancer serves from counts, skipped ones included (they are part of the
   // fleet the minimum is computed from); hosts this run took out count only once healthy again.
-  const inService = ctx.book.records.filter((h) => !h.outOfService && isInService(h, snap))
+  const inService = ctx.ledger.records.filter((h) => !h.outOfService && isInService(h, snap))
   ctx.capacity.push({ at: ctx.deps.clock.now(), inService: inService.length })
   return {
     snap,
@@ -40,7 +40,7 @@ export async function readCapacity(ctx: RolloutContext): Promise<CapacityView> {
 /** Per target group: its hosts, and how many of them it serves from now (hosts this run took out excluded). */
 export function groupCapacities(ctx: RolloutContext, snap: HealthSnapshot): GroupCapacity[] {
   return ctx.pools.map((g) => {
-    const members = ctx.book.records.filter((h) => h.memberships.some((r) => r.poolId === g.id))
+    const members = ctx.ledger.records.filter((h) => h.memberships.some((r) => r.poolId === g.id))
     const serving = members.filter(
       (h) =>
         !h.outOfService &&

@@ -1,13 +1,11 @@
 // Pools → hosts. One host per EC2 instance, however many pools and ports it is a member of.
 
-import type { LoadBalancer, MemberStatus, Membership, Pool } from '../ports/load-balancer.js'
+import type { LoadBalancer, MemberStatus, Pool } from '../ports/load-balancer.js'
+import type { HostRecord } from './outcome.js'
 import { ConfigError } from '../shared/config-error.js'
 
-/** One EC2 instance, however many pools and ports it is a member of. */
-export interface Host {
-  instanceId: string
-  memberships: Membership[]
-}
+/** One EC2 instance, however many pools and ports it is a member of: the start of its record. */
+export type Host = Pick<HostRecord, 'instanceId' | 'memberships'>
 
 export interface Fleet {
   pools: Pool[]

@@ -5,7 +5,7 @@ import type { Host } from './discover.js'
 import type { Clock } from '../shared/clock.js'
 import type { HostRecord, HostState } from './outcome.js'
 
-export class HostBook {
+export class HostLedger {
   readonly records: HostRecord[]
   private readonly byId = new Map<string, HostRecord>()
 
