@@ -6,7 +6,7 @@ import { describe, it, expect, jest, beforeEach, afterEach } from '@jest/globals
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { RolloutOutcome } from '../src/rollout/types.js'
+import type { RolloutOutcome } from '../src/rollout/outcome.js'
 import type { Settings } from '../src/settings.js'
 
 const inputs = new Map<string, string>()

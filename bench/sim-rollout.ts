@@ -7,13 +7,13 @@ import { performance } from 'node:perf_hooks'
 import { readFileSync } from 'node:fs'
 import { awsPorts } from '../src/aws/adapters.js'
 import { SsmLockStore } from '../src/aws/lock-store.js'
-import { JournalWriter } from '../src/journal.js'
-import { planBatches } from '../src/plan.js'
-import { acquireLocks, lockTtlMs } from '../src/rollout/lock.js'
+import { JournalWriter } from '../src/journal/journal.js'
+import { planBatches } from '../src/rollout/plan.js'
+import { acquireLocks, lockTtlFor } from '../src/rollout/lock.js'
 import { rollout } from '../src/rollout/rollout.js'
-import type { RolloutOutcome } from '../src/rollout/types.js'
+import type { RolloutOutcome } from '../src/rollout/outcome.js'
 import { FleetSim, mulberry32, silentLog } from '../__tests__/sim/fleet-sim.js'
-import type { Log } from '../src/rollout/types.js'
+import type { Log } from '../src/ports/log.js'
 import { median } from './stats.js'
 import { fastGroup, settings as simSettings, simpleFleet } from '../__tests__/sim/helpers.js'
 import { VirtualClock } from '../__tests__/support/virtual-clock.js'
@@ -188,17 +188,7 @@ export async function simRollout(
           random: mulberry32(seed),
           onChange: (records) => journal.hosts(records),
           lock: async (groups, count) => {
-            const ids = Array.from({ length: count }, (_, i) => String(i))
-            const n = planBatches(s.batchSize, ids, count, s.minHealthyPercent).batches.length
-            const ttl = lockTtlMs(
-              {
-                drainMs: 90_000,
-                commandMs: s.commandTimeoutMs,
-                healthMs: s.healthTimeoutMs,
-                canaryMs: 0
-              },
-              n
-            )
+            const ttl = lockTtlFor(s, groups, count)
             await acquireLocks(lockStore, groups, 'bench', ttl, clock, log)
           }
         })

@@ -1,7 +1,7 @@
 // The rollout's Log on the GitHub runner: plain lines, annotations, collapsible groups.
 
 import * as core from '@actions/core'
-import type { Log } from './rollout/types.js'
+import type { Log } from './ports/log.js'
 
 export const coreLog: Log = {
   info: (m) => core.info(m),

@@ -3,20 +3,16 @@
 import * as core from '@actions/core'
 import { Output, State } from './constants.js'
 import { formatInputError, parseInputs } from './inputs/index.js'
-import type { Settings } from './settings.js'
-import type { TargetGroup } from './fleet/types.js'
 import { createClients } from './aws/clients.js'
 import { awsPorts } from './aws/adapters.js'
 import { SsmLockStore } from './aws/lock-store.js'
-import { errorMessage, errorName } from './aws/errors.js'
-import { systemClock } from './rollout/clock.js'
+import { errorMessage, errorName } from './shared/errors.js'
+import { systemClock } from './shared/clock.js'
 import { rollout } from './rollout/rollout.js'
-import { acquireLocks, lockTtlMs, releaseLocks, type HeldLocks } from './rollout/lock.js'
-import { ConfigError } from './rollout/types.js'
-import { planBatches } from './plan.js'
-import { JournalWriter, journalFileSaver } from './journal.js'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { acquireLocks, lockTtlFor, releaseLocks } from './rollout/lock.js'
+import type { HeldLocks } from './ports/lock-store.js'
+import { ConfigError } from './shared/config-error.js'
+import { JournalWriter, journalFileSaver, journalPath } from './journal/journal.js'
 import { publish } from './report/publish.js'
 import { coreLog } from './core-log.js'
 import { startDeployment, type GitHubDeployment } from './github/deployment.js'
@@ -46,10 +42,7 @@ export async function run(): Promise<void> {
 
   const clients = createClients(settings.region)
   const locks = new SsmLockStore(clients.ssm)
-  const journalFile = join(
-    process.env.RUNNER_TEMP || tmpdir(),
-    `rolling-deploy-journal-${process.env.GITHUB_RUN_ID ?? process.pid}-${process.env.GITHUB_ACTION ?? 'step'}.json`
-  )
+  const journalFile = journalPath()
   core.saveState(State.Journal, journalFile)
   const journal = new JournalWriter(
     { region: settings.region, runUrl: runUrl() },
@@ -99,7 +92,7 @@ export async function run(): Promise<void> {
           locks,
           groups,
           runUrl(),
-          worstCaseMs(settings, hostCount, groups),
+          lockTtlFor(settings, groups, hostCount),
           systemClock,
           coreLog
         )
@@ -114,20 +107,4 @@ export async function run(): Promise<void> {
         : `AWS error: ${errorName(err)}: ${errorMessage(err)}`
     await failRun(message, finish)
   }
-}
-
-function worstCaseMs(settings: Settings, hostCount: number, groups: TargetGroup[]): number {
-  const delayS = Math.max(0, ...groups.map((g) => g.deregistrationDelaySeconds))
-  const ids = Array.from({ length: hostCount }, (_, i) => String(i))
-  const batches = planBatches(settings.batchSize, ids, hostCount, settings.minHealthyPercent)
-    .batches.length
-  return lockTtlMs(
-    {
-      drainMs: settings.drainTimeoutMs ?? (delayS + 60) * 1000,
-      commandMs: settings.commandTimeoutMs,
-      healthMs: settings.healthTimeoutMs,
-      canaryMs: settings.canaryWaitMs
-    },
-    batches * (settings.onFailure === 'rollback' ? 2 : 1)
-  )
 }

@@ -5,14 +5,15 @@
 import * as core from '@actions/core'
 import { Input, State } from './constants.js'
 import { finishDeployment } from './github/deployment.js'
-import { readJournalFile, type Journal, type JournalHost } from './journal.js'
+import { readJournalFile, type Journal, type JournalHost } from './journal/journal.js'
 import { createClients } from './aws/clients.js'
 import { awsPorts } from './aws/adapters.js'
 import { SsmLockStore } from './aws/lock-store.js'
-import { errorMessage } from './aws/errors.js'
+import { errorMessage } from './shared/errors.js'
 import { releaseLocks } from './rollout/lock.js'
-import type { LoadBalancer, LockStore } from './rollout/ports.js'
-import type { Log } from './rollout/types.js'
+import type { LoadBalancer } from './ports/load-balancer.js'
+import type { LockStore } from './ports/lock-store.js'
+import type { Log } from './ports/log.js'
 import { cell } from './report/summary.js'
 import { coreLog } from './core-log.js'
 
@@ -66,9 +67,9 @@ export async function restoreAfterCancel(journal: Journal, deps: PostDeps): Prom
 
   const byGroup = new Map<string, Array<{ instanceId: string; port: number }>>()
   for (const h of restore) {
-    for (const r of h.registrations) {
-      byGroup.set(r.targetGroupArn, [
-        ...(byGroup.get(r.targetGroupArn) ?? []),
+    for (const r of h.memberships) {
+      byGroup.set(r.poolId, [
+        ...(byGroup.get(r.poolId) ?? []),
         { instanceId: h.instanceId, port: r.port }
       ])
     }
@@ -76,13 +77,13 @@ export async function restoreAfterCancel(journal: Journal, deps: PostDeps): Prom
   const failedGroups = new Map<string, string>()
   for (const [arn, targets] of byGroup) {
     try {
-      await deps.lb.register(arn, targets)
+      await deps.lb.putBack(arn, targets)
     } catch (err) {
       failedGroups.set(arn, errorMessage(err))
     }
   }
   for (const h of restore) {
-    const failure = h.registrations.map((r) => failedGroups.get(r.targetGroupArn)).find(Boolean)
+    const failure = h.memberships.map((r) => failedGroups.get(r.poolId)).find(Boolean)
     if (failure) out.leftOut.push({ host: h, why: `could not register it back: ${failure}` })
     else out.restored.push(h)
   }

@@ -11,8 +11,8 @@ import {
   type TargetGroup as SdkTargetGroup
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { ElbLoadBalancer } from '../../src/aws/elb.js'
-import { ConfigError } from '../../src/rollout/types.js'
-import type { TargetGroup } from '../../src/fleet/types.js'
+import { ConfigError } from '../../src/shared/config-error.js'
+import { MemberRefusedError, type Pool } from '../../src/ports/load-balancer.js'
 
 const client = new ElasticLoadBalancingV2Client({ region: 'us-east-1' })
 const elb = mockClient(client)
@@ -26,6 +26,7 @@ function sdkGroup(name: string, extra: Partial<SdkTargetGroup> = {}): SdkTargetG
     TargetGroupArn: arnOf(name),
     TargetGroupName: name,
     TargetType: 'instance',
+    Protocol: 'HTTP',
     HealthCheckPath: `/${name}/health`,
     HealthCheckPort: 'traffic-port',
     HealthCheckIntervalSeconds: 10,
@@ -64,7 +65,7 @@ beforeEach(() => {
   describeInputs = []
 })
 
-describe('resolveTargetGroups', () => {
+describe('resolvePools (target groups)', () => {
   it('resolves an ARN with its health-check settings and deregistration delay', async () => {
     elb
       .on(DescribeTargetGroupsCommand)
@@ -76,18 +77,20 @@ describe('resolveTargetGroups', () => {
       ]
     })
 
-    const groups = await lb.resolveTargetGroups([arnOf('web')])
+    const groups = await lb.resolvePools([arnOf('web')])
 
     expect(groups).toEqual([
       {
-        arn: arnOf('web'),
+        id: arnOf('web'),
         name: 'web',
-        targetType: 'instance',
+        kind: 'alb',
+        unsupported: undefined,
         healthCheckPath: '/web/health',
-        healthCheckPort: '8080',
+        healthCheckPort: 8080,
+        healthCheckPortLabel: '8080',
         healthCheckIntervalSeconds: 10,
         healthyThresholdCount: 3,
-        deregistrationDelaySeconds: 45
+        drainDelaySeconds: 45
       }
     ])
     const calls = elb.commandCalls(DescribeTargetGroupsCommand)
@@ -100,9 +103,9 @@ describe('resolveTargetGroups', () => {
 
   it('uses AWS’s default deregistration delay of 300 s when the attribute is absent', async () => {
     serveGroups([sdkGroup('web')])
-    const [group] = await lb.resolveTargetGroups(['web'])
-    expect(group!.deregistrationDelaySeconds).toBe(300)
-    expect(group!.healthCheckPort).toBe('traffic-port')
+    const [group] = await lb.resolvePools(['web'])
+    expect(group!.drainDelaySeconds).toBe(300)
+    expect(group!.healthCheckPortLabel).toBe('traffic-port')
   })
 
   it('reads a deregistration delay of 0 as 0, not as the default', async () => {
@@ -110,15 +113,15 @@ describe('resolveTargetGroups', () => {
     elb.on(DescribeTargetGroupAttributesCommand).resolves({
       Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '0' }]
     })
-    const [group] = await lb.resolveTargetGroups(['web'])
-    expect(group!.deregistrationDelaySeconds).toBe(0)
+    const [group] = await lb.resolvePools(['web'])
+    expect(group!.drainDelaySeconds).toBe(0)
   })
 
   it('resolves names in calls of at most 20, keeping the order given', async () => {
     const names = Array.from({ length: 25 }, (_, i) => `tg-${String(i).padStart(2, '0')}`)
     serveGroups(names.map((n) => sdkGroup(n)))
 
-    const groups = await lb.resolveTargetGroups(names)
+    const groups = await lb.resolvePools(names)
 
     expect(groups.map((g) => g.name)).toEqual(names)
     expect(describeInputs).toEqual([{ Names: names.slice(0, 20) }, { Names: names.slice(20) }])
@@ -127,8 +130,8 @@ describe('resolveTargetGroups', () => {
 
   it('mixes ARNs and names, and counts a group named twice (by ARN and by name) once', async () => {
     serveGroups([sdkGroup('web'), sdkGroup('api')])
-    const groups = await lb.resolveTargetGroups([arnOf('web'), 'api', 'web'])
-    expect(groups.map((g) => g.arn)).toEqual([arnOf('web'), arnOf('api')])
+    const groups = await lb.resolvePools([arnOf('web'), 'api', 'web'])
+    expect(groups.map((g) => g.id)).toEqual([arnOf('web'), arnOf('api')])
     expect(describeInputs).toEqual([{ TargetGroupArns: [arnOf('web')] }, { Names: ['api', 'web'] }])
   })
 
@@ -141,7 +144,7 @@ describe('resolveTargetGroups', () => {
     })
     elb.on(DescribeTargetGroupAttributesCommand).resolves({})
 
-    const groups = await lb.resolveTargetGroups(['a', 'b'])
+    const groups = await lb.resolvePools(['a', 'b'])
 
     expect(groups.map((g) => g.name)).toEqual(['a', 'b'])
     expect(describeInputs).toEqual([{ Names: ['a', 'b'] }, { Names: ['a', 'b'], Marker: 'page-2' }])
@@ -149,7 +152,7 @@ describe('resolveTargetGroups', () => {
 
   it('names the unknown target group when ELB fails the whole call', async () => {
     serveGroups([sdkGroup('web'), sdkGroup('api')])
-    const attempt = lb.resolveTargetGroups(['web', 'no-such-group', 'api'])
+    const attempt = lb.resolvePools(['web', 'no-such-group', 'api'])
     await expect(attempt).rejects.toBeInstanceOf(ConfigError)
     const err = (await attempt.catch((e: unknown) => e)) as ConfigError
     expect(err.message).toContain('target-groups')
@@ -161,7 +164,7 @@ describe('resolveTargetGroups', () => {
   it('names every unknown one, ARNs included', async () => {
     serveGroups([sdkGroup('web')])
     const err = (await lb
-      .resolveTargetGroups([arnOf('gone'), 'web', 'missing'])
+      .resolvePools([arnOf('gone'), 'web', 'missing'])
       .catch((e: unknown) => e)) as Error
     expect(err).toBeInstanceOf(ConfigError)
     expect(err.message).toContain(`"${arnOf('gone')}"`)
@@ -183,7 +186,7 @@ describe('resolveTargetGroups', () => {
       }
       return { TargetGroups: [sdkGroup('web')] }
     })
-    const err = (await lb.resolveTargetGroups(['web', longName]).catch((e: unknown) => e)) as Error
+    const err = (await lb.resolvePools(['web', longName]).catch((e: unknown) => e)) as Error
     expect(err).toBeInstanceOf(ConfigError)
     expect(err.message).toContain(`"${longName}"`)
     expect(err.message).toContain("cannot be longer than '32' characters")
@@ -193,7 +196,7 @@ describe('resolveTargetGroups', () => {
   it('names a group ELB leaves out of an answer without an error', async () => {
     elb.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [sdkGroup('web')] })
     elb.on(DescribeTargetGroupAttributesCommand).resolves({})
-    await expect(lb.resolveTargetGroups(['web', 'ghost'])).rejects.toThrow(/"ghost" was not found/)
+    await expect(lb.resolvePools(['web', 'ghost'])).rejects.toThrow(/"ghost" was not found/)
   })
 
   it('passes other errors through unchanged (AccessDenied is not "not found")', async () => {
@@ -202,21 +205,75 @@ describe('resolveTargetGroups', () => {
       $metadata: { httpStatusCode: 403 }
     })
     elb.on(DescribeTargetGroupsCommand).rejects(denied)
-    const err = await lb.resolveTargetGroups(['web']).catch((e: unknown) => e)
+    const err = await lb.resolvePools(['web']).catch((e: unknown) => e)
     expect(err).not.toBeInstanceOf(ConfigError)
     expect((err as Error).name).toBe('AccessDenied')
   })
 })
 
-describe('describeTargets', () => {
-  const group: TargetGroup = {
-    arn: arnOf('web'),
+describe('target groups as pools', () => {
+  it('names the kind from the protocol, and why a group of other targets than instances cannot be used', async () => {
+    elb.on(DescribeTargetGroupsCommand).resolves({
+      TargetGroups: [
+        sdkGroup('web'),
+        sdkGroup('tcp', { Protocol: 'TCP' }),
+        sdkGroup('ips', { TargetType: 'ip', Protocol: 'HTTPS' })
+      ]
+    })
+    elb.on(DescribeTargetGroupAttributesCommand).resolves({ Attributes: [] })
+    const pools = await lb.resolvePools(['web', 'tcp', 'ips'])
+    expect(pools.map((p) => [p.name, p.kind, p.unsupported ?? null])).toEqual([
+      ['web', 'alb', null],
+      ['tcp', 'nlb', null],
+      ['ips', 'alb', 'has target type ip']
+    ])
+    // traffic-port: no port of its own, each member is checked on its port; AWS's default delay.
+    expect(pools[0]).toMatchObject({
+      healthCheckPort: undefined,
+      healthCheckPortLabel: 'traffic-port',
+      drainDelaySeconds: 300
+    })
+  })
+
+  it("maps every ELB target state to a member state, keeping ELB's word as the label", async () => {
+    const states = [
+      'healthy',
+      'initial',
+      'draining',
+      'unused',
+      'unhealthy',
+      'unhealthy.draining',
+      'unavailable'
+    ]
+    elb.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: states.map((State, i) => ({
+        Target: { Id: `i-${i}`, Port: 80 },
+        TargetHealth: { State: State as 'healthy' }
+      }))
+    })
+    const pool = { id: arnOf('web'), name: 'web' } as Pool
+    const members = await lb.describeMembers(pool)
+    expect(members.map((m) => `${m.label}=${m.state}`)).toEqual([
+      'healthy=in-service',
+      'initial=entering',
+      'draining=draining',
+      'unused=out',
+      'unhealthy=unhealthy',
+      'unhealthy.draining=unhealthy',
+      'unavailable=unavailable'
+    ])
+  })
+})
+
+describe('describeMembers (target health)', () => {
+  const group: Pool = {
+    id: arnOf('web'),
     name: 'web',
-    targetType: 'instance',
-    healthCheckPort: 'traffic-port',
+    kind: 'alb',
+    healthCheckPortLabel: 'traffic-port',
     healthCheckIntervalSeconds: 10,
     healthyThresholdCount: 3,
-    deregistrationDelaySeconds: 30
+    drainDelaySeconds: 30
   }
 
   it('maps every target with its port, state, reason and description in one call', async () => {
@@ -240,14 +297,22 @@ describe('describeTargets', () => {
       ]
     })
 
-    const targets = await lb.describeTargets(group)
+    const targets = await lb.describeMembers(group)
 
     expect(targets).toEqual([
-      { instanceId: 'i-1', port: 80, state: 'healthy', reason: undefined, description: undefined },
+      {
+        instanceId: 'i-1',
+        port: 80,
+        state: 'in-service',
+        label: 'healthy',
+        reason: undefined,
+        description: undefined
+      },
       {
         instanceId: 'i-2',
         port: 8080,
         state: 'unhealthy',
+        label: 'unhealthy',
         reason: 'Target.ResponseCodeMismatch',
         description: 'Health checks failed with these codes: [502]'
       },
@@ -255,6 +320,7 @@ describe('describeTargets', () => {
         instanceId: 'i-3',
         port: 80,
         state: 'draining',
+        label: 'draining',
         reason: 'Target.DeregistrationInProgress',
         description: undefined
       },
@@ -263,6 +329,7 @@ describe('describeTargets', () => {
         instanceId: 'i-4',
         port: 80,
         state: 'unavailable',
+        label: 'unavailable',
         reason: undefined,
         description: undefined
       }
@@ -281,13 +348,13 @@ describe('describeTargets', () => {
         }
       ]
     })
-    const targets = await lb.describeTargets(group, [
+    const targets = await lb.describeMembers(group, [
       { instanceId: 'i-1', port: 80 },
       { instanceId: 'i-2', port: 8080 }
     ])
-    expect(targets.map((t) => `${t.instanceId}:${t.port}=${t.state}`)).toEqual([
-      'i-1:80=draining',
-      'i-2:8080=unused'
+    expect(targets.map((t) => `${t.instanceId}:${t.port}=${t.state}/${t.label}`)).toEqual([
+      'i-1:80=draining/draining',
+      'i-2:8080=out/unused'
     ])
     expect(elb.commandCalls(DescribeTargetHealthCommand)[0]!.args[0].input).toEqual({
       TargetGroupArn: arnOf('web'),
@@ -319,14 +386,14 @@ describe('describeTargets', () => {
         ]
       })
       .rejects(invalid)
-    const targets = await lb.describeTargets(group, [
+    const targets = await lb.describeMembers(group, [
       { instanceId: 'i-1', port: 80 },
       { instanceId: 'i-2', port: 80 }
     ])
     // Only what was asked for; the vanished instance reads as no longer registered.
-    expect(targets.map((t) => `${t.instanceId}:${t.port}=${t.state}`)).toEqual([
-      'i-1:80=draining',
-      'i-2:80=unused'
+    expect(targets.map((t) => `${t.instanceId}:${t.port}=${t.state}/${t.label}`)).toEqual([
+      'i-1:80=draining/draining',
+      'i-2:80=out/unused'
     ])
     expect(elb.commandCalls(DescribeTargetHealthCommand)).toHaveLength(2)
   })
@@ -338,13 +405,13 @@ describe('describeTargets', () => {
     })
     elb.on(DescribeTargetHealthCommand).rejects(throttled)
     await expect(
-      lb.describeTargets(group, [{ instanceId: 'i-1', port: 80 }])
+      lb.describeMembers(group, [{ instanceId: 'i-1', port: 80 }])
     ).rejects.toMatchObject({ name: 'Throttling' })
     expect(elb.commandCalls(DescribeTargetHealthCommand)).toHaveLength(1)
   })
 })
 
-describe('register and deregister', () => {
+describe('takeOut and putBack (deregister and register)', () => {
   const targets = [
     { instanceId: 'i-1', port: 80 },
     { instanceId: 'i-1', port: 8080 },
@@ -353,7 +420,7 @@ describe('register and deregister', () => {
 
   it('deregisters every instance and port of the group in one call', async () => {
     elb.on(DeregisterTargetsCommand).resolves({})
-    await lb.deregister(arnOf('web'), targets)
+    await lb.takeOut(arnOf('web'), targets)
     expect(elb.commandCalls(DeregisterTargetsCommand).map((c) => c.args[0].input)).toEqual([
       {
         TargetGroupArn: arnOf('web'),
@@ -368,7 +435,7 @@ describe('register and deregister', () => {
 
   it('registers them back on the same ports', async () => {
     elb.on(RegisterTargetsCommand).resolves({})
-    await lb.register(arnOf('api'), targets)
+    await lb.putBack(arnOf('api'), targets)
     expect(elb.commandCalls(RegisterTargetsCommand).map((c) => c.args[0].input)).toEqual([
       {
         TargetGroupArn: arnOf('api'),
@@ -382,8 +449,28 @@ describe('register and deregister', () => {
   })
 
   it('makes no call for an empty list', async () => {
-    await lb.register(arnOf('web'), [])
-    await lb.deregister(arnOf('web'), [])
+    await lb.putBack(arnOf('web'), [])
+    await lb.takeOut(arnOf('web'), [])
     expect(elb.calls()).toHaveLength(0)
+  })
+  it("turns ELB refusing a target (InvalidTarget) into the port's MemberRefusedError, same message", async () => {
+    const invalid = Object.assign(new Error('The following targets are not valid: i-2'), {
+      name: 'InvalidTargetException',
+      $metadata: { httpStatusCode: 400 }
+    })
+    elb.on(RegisterTargetsCommand).rejects(invalid)
+    elb.on(DeregisterTargetsCommand).rejects(invalid)
+    for (const call of [lb.putBack(arnOf('web'), targets), lb.takeOut(arnOf('web'), targets)]) {
+      const err = await call.catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(MemberRefusedError)
+      expect((err as Error).message).toBe('The following targets are not valid: i-2')
+    }
+  })
+
+  it('passes any other error through as it is', async () => {
+    elb.on(RegisterTargetsCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDenied' }))
+    const err = await lb.putBack(arnOf('web'), targets).catch((e: unknown) => e)
+    expect(err).not.toBeInstanceOf(MemberRefusedError)
+    expect((err as Error).name).toBe('AccessDenied')
   })
 })

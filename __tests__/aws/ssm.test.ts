@@ -9,13 +9,10 @@ import {
   SendCommandCommand,
   type CommandInvocation
 } from '@aws-sdk/client-ssm'
-import {
-  MAX_INSTANCES_PER_COMMAND,
-  SsmCommandRunner,
-  chunks,
-  invocationStatus
-} from '../../src/aws/ssm.js'
-import type { CommandSpec } from '../../src/rollout/ports.js'
+import { MAX_INSTANCES_PER_COMMAND } from '../../src/ports/command-runner.js'
+import { SsmCommandRunner, invocationStatus } from '../../src/aws/ssm.js'
+import { chunks } from '../../src/shared/chunks.js'
+import type { CommandSpec } from '../../src/ports/command-runner.js'
 
 const client = new SSMClient({ region: 'us-east-1' })
 const ssm = mockClient(client)

@@ -4,7 +4,7 @@
 
 import { describe, it, expect } from '@jest/globals'
 import { failRun, finishRun, type FinishDeps } from '../../src/entry/finish.js'
-import type { RolloutOutcome, RunResult } from '../../src/rollout/types.js'
+import type { RolloutOutcome, RunResult } from '../../src/rollout/outcome.js'
 import { failedRun, host } from '../report/fixtures.js'
 
 function fakes(options: { publishError?: Error } = {}) {

@@ -1,10 +1,10 @@
 import { describe, it, expect } from '@jest/globals'
 import { deploymentState, describeOutcome } from '../../src/report/deployment-text.js'
-import type { HostRecord } from '../../src/rollout/types.js'
+import type { HostRecord } from '../../src/rollout/outcome.js'
 
 const host = (state: HostRecord['state']): HostRecord => ({
   instanceId: 'i-1',
-  registrations: [],
+  memberships: [],
   batch: 1,
   state,
   step: 'done',

@@ -2,7 +2,7 @@
 
 import type { Settings } from '../../src/settings.js'
 import { settingsFor } from '../support/settings.js'
-import type { BatchRecord, HostRecord, RolloutOutcome } from '../../src/rollout/types.js'
+import type { BatchRecord, HostRecord, RolloutOutcome } from '../../src/rollout/outcome.js'
 
 export const T0 = Date.UTC(2026, 10, 23, 12, 0, 0)
 export const TG_WEB =
@@ -13,7 +13,7 @@ export const TG_API =
 export function host(instanceId: string, extra: Partial<HostRecord> = {}): HostRecord {
   return {
     instanceId,
-    registrations: [{ targetGroupArn: TG_WEB, port: 80 }],
+    memberships: [{ poolId: TG_WEB, port: 80 }],
     batch: 1,
     state: 'deployed',
     step: 'done',
@@ -75,10 +75,10 @@ export function failedRun(): RolloutOutcome {
       version: '1.2.3',
       startedAt: T0 + 600_000,
       finishedAt: T0 + 930_000,
-      registrations: [
-        { targetGroupArn: TG_WEB, port: 80 },
-        { targetGroupArn: TG_WEB, port: 8080 },
-        { targetGroupArn: TG_API, port: 80 }
+      memberships: [
+        { poolId: TG_WEB, port: 80 },
+        { poolId: TG_WEB, port: 8080 },
+        { poolId: TG_API, port: 80 }
       ]
     }),
     host('i-0bbb', {
@@ -105,7 +105,7 @@ export function failedRun(): RolloutOutcome {
   return {
     result: 'failed',
     reason: 'failures (1) exceed max-failures (0)',
-    groups: [],
+    pools: [],
     hosts,
     batches: [batch(1, ['i-0aaa']), batch(2, ['i-0bbb'], { failed: ['i-0bbb'] })],
     startedAt: T0,

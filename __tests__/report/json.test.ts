@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
 import { buildReport, countStates, hostReport } from '../../src/report/json.js'
-import { formatDuration, isoTime } from '../../src/report/format.js'
+import { formatDuration, isoTime } from '../../src/shared/format.js'
 import { T0, TG_API, TG_WEB, failedRun, host } from './fixtures.js'
 
 /** SPEC.md, outputs → report: the fields of one host, no more, no fewer. */
@@ -90,7 +90,7 @@ describe('the JSON report', () => {
     const json = JSON.stringify(buildReport(failedRun()))
     expect(json).not.toContain('npm ERR! missing script: start')
     expect(json).not.toContain('outOfService')
-    expect(json).not.toContain('registrations')
+    expect(json).not.toContain('memberships')
   })
 })
 

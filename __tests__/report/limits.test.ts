@@ -4,7 +4,7 @@
 import { DEFAULT_LIMITS, limitHostRows, limitOutputTails } from '../../src/report/limits.js'
 import { renderHosts, renderOutputs, renderSummary } from '../../src/report/summary.js'
 import { renderTimelineSection } from '../../src/report/timeline.js'
-import type { BatchRecord, HostRecord, RolloutOutcome } from '../../src/rollout/types.js'
+import type { BatchRecord, HostRecord, RolloutOutcome } from '../../src/rollout/outcome.js'
 import { settingsFor } from '../support/settings.js'
 
 const MiB = 1024 * 1024
@@ -42,7 +42,7 @@ function fleet(opts: FleetOptions): RolloutOutcome {
     const failed = opts.fails(i)
     hosts.push({
       instanceId: id(i),
-      registrations: [{ targetGroupArn: TG, port: 8080 }],
+      memberships: [{ poolId: TG, port: 8080 }],
       batch: b,
       state: failed ? 'failed' : 'deployed',
       step: failed ? 'command' : 'done',
@@ -82,7 +82,7 @@ function fleet(opts: FleetOptions): RolloutOutcome {
   return {
     result: 'failed',
     reason: 'failures exceed max-failures (10%)',
-    groups: [],
+    pools: [],
     hosts,
     batches,
     startedAt: T0,

@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals'
 import { SUMMARY_LIMIT_BYTES } from '../../src/report/budget.js'
 import { cell, renderOutputs, renderSettings, renderSummary } from '../../src/report/summary.js'
-import type { RolloutOutcome } from '../../src/rollout/types.js'
+import type { RolloutOutcome } from '../../src/rollout/outcome.js'
 import { T0, batch, failedRun, host, settings } from './fixtures.js'
 
 /** The lines of one `### name` section. */

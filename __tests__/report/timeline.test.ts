@@ -6,7 +6,7 @@ import {
   renderGantt,
   renderTimelineSection
 } from '../../src/report/timeline.js'
-import type { BatchRecord, HostRecord, Phase, RolloutOutcome } from '../../src/rollout/types.js'
+import type { BatchRecord, HostRecord, Phase, RolloutOutcome } from '../../src/rollout/outcome.js'
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0)
 const S = 1000
@@ -39,8 +39,8 @@ function batch(
 function host(instanceId: string, state: HostRecord['state'], batchNo: number | null): HostRecord {
   return {
     instanceId,
-    registrations: [
-      { targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/1', port: 80 }
+    memberships: [
+      { poolId: 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/1', port: 80 }
     ],
     batch: batchNo,
     state,
@@ -53,7 +53,7 @@ function host(instanceId: string, state: HostRecord['state'], batchNo: number | 
 function outcome(patch: Partial<RolloutOutcome> = {}): RolloutOutcome {
   return {
     result: 'success',
-    groups: [],
+    pools: [],
     hosts: [],
     batches: [],
     startedAt: T0,

@@ -138,7 +138,7 @@ describe('one batch', () => {
 
     expect(out.result).toBe('success')
     expect(out.hosts.map((h) => h.instanceId)).toEqual(['i-1', 'i-2', 'i-3', 'i-4'])
-    expect(out.hosts[1]!.registrations).toHaveLength(3)
+    expect(out.hosts[1]!.memberships).toHaveLength(3)
     expect(world.callsFor('i-2').filter((c) => /^(de)?register/.test(c))).toEqual([
       'deregister tg-a i-2:80',
       'deregister tg-b i-2:8080,i-2:8081',

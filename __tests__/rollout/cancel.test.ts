@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
 import { FakeWorld, byHost, counts, ids, settingsFor } from '../support/fake-ports.js'
-import type { HostRecord } from '../../src/rollout/types.js'
+import type { HostRecord } from '../../src/rollout/outcome.js'
 
 function cancellable() {
   const world = new FakeWorld({

@@ -8,7 +8,7 @@ import {
   ids,
   settingsFor
 } from '../support/fake-ports.js'
-import { ConfigError } from '../../src/rollout/types.js'
+import { ConfigError } from '../../src/shared/config-error.js'
 
 describe('51 hosts in one batch', () => {
   const settings = settingsFor({

@@ -4,11 +4,17 @@
 
 import { describe, it, expect } from '@jest/globals'
 import { FakeWorld, SEC, byHost, ids, settingsFor, type FakeHost } from '../support/fake-ports.js'
-import { JournalWriter, outOfServiceHosts, readJournal, type Journal } from '../../src/journal.js'
+import {
+  JournalWriter,
+  outOfServiceHosts,
+  readJournal,
+  type Journal
+} from '../../src/journal/journal.js'
 import { restoreAfterCancel, type PostOutcome } from '../../src/post.js'
 import { acquireLocks, LOCK_PREFIX } from '../../src/rollout/lock.js'
-import type { LockStore } from '../../src/rollout/ports.js'
-import type { Log, RolloutOutcome } from '../../src/rollout/types.js'
+import type { LockStore } from '../../src/ports/lock-store.js'
+import type { Log } from '../../src/ports/log.js'
+import type { RolloutOutcome } from '../../src/rollout/outcome.js'
 import type { Settings } from '../../src/settings.js'
 
 class MemoryStore implements LockStore {
@@ -118,8 +124,8 @@ function expectEveryHostAccountedFor(w: FakeWorld, c: Cancelled) {
   const reported = new Set(c.post.leftOut.map((l) => l.host.instanceId))
   expect(c.out.hosts.length).toBeGreaterThan(0)
   for (const h of c.out.hosts) {
-    const states = h.registrations.map((r) => {
-      const g = w.groups.find((x) => x.info.arn === r.targetGroupArn)!
+    const states = h.memberships.map((r) => {
+      const g = w.groups.find((x) => x.info.arn === r.poolId)!
       return w.lbState(g.info.name, h.instanceId, r.port)
     })
     if (reported.has(h.instanceId)) continue

@@ -95,7 +95,7 @@ import {
 } from '@aws-sdk/client-ssm'
 import { mockClient } from 'aws-sdk-client-mock'
 import { HEALTH_MARKER, readHealthScript, type HealthWait } from '../../src/health/script.js'
-import type { Log } from '../../src/rollout/types.js'
+import type { Log } from '../../src/ports/log.js'
 import type { VirtualClock } from '../support/virtual-clock.js'
 
 // ---------------------------------------------------------------------------------------------

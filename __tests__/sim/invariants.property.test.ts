@@ -15,8 +15,9 @@ import { rollout } from '../../src/rollout/rollout.js'
 import { countStates } from '../../src/report/json.js'
 import { resolveAmount, type Amount, type Settings } from '../../src/settings.js'
 import { settingsFor } from '../support/settings.js'
-import type { RolloutDeps, RolloutOutcome } from '../../src/rollout/types.js'
-import { isThrottling } from '../../src/aws/errors.js'
+import type { RolloutDeps } from '../../src/rollout/deps.js'
+import type { RolloutOutcome } from '../../src/rollout/outcome.js'
+import { isThrottling } from '../../src/shared/errors.js'
 import { VirtualClock } from '../support/virtual-clock.js'
 import {
   FleetSim,
@@ -592,14 +593,14 @@ describe('the checks catch a broken rollout', () => {
       // Deregistration is skipped, and the rollout believes it happened.
       const out = new Set<string>()
       const lb = override(deps.lb, {
-        deregister: async (_arn: string, targets: Array<{ instanceId: string }>) =>
-          void targets.forEach((t) => out.add(t.instanceId)),
-        register: async (arn: string, targets: Array<{ instanceId: string; port: number }>) => {
-          targets.forEach((t) => out.delete(t.instanceId))
-          await deps.lb.register(arn, targets)
+        takeOut: async (_pool: string, members: Array<{ instanceId: string }>) =>
+          void members.forEach((t) => out.add(t.instanceId)),
+        putBack: async (pool: string, members: Array<{ instanceId: string; port: number }>) => {
+          members.forEach((t) => out.delete(t.instanceId))
+          await deps.lb.putBack(pool, members)
         },
-        describeTargets: async (g: Parameters<RolloutDeps['lb']['describeTargets']>[0]) =>
-          (await deps.lb.describeTargets(g)).filter((t) => !out.has(t.instanceId))
+        describeMembers: async (g: Parameters<RolloutDeps['lb']['describeMembers']>[0]) =>
+          (await deps.lb.describeMembers(g)).filter((t) => !out.has(t.instanceId))
       })
       return { deps: { ...deps, lb }, settings }
     })
@@ -666,8 +667,8 @@ describe('the checks catch a broken rollout', () => {
     const text = await found(base, (deps, settings) => {
       // Discovery misses the last host of the group.
       const lb = override(deps.lb, {
-        describeTargets: async (g: Parameters<RolloutDeps['lb']['describeTargets']>[0]) =>
-          (await deps.lb.describeTargets(g)).slice(0, -1)
+        describeMembers: async (g: Parameters<RolloutDeps['lb']['describeMembers']>[0]) =>
+          (await deps.lb.describeMembers(g)).slice(0, -1)
       })
       return { deps: { ...deps, lb }, settings }
     })

@@ -5,7 +5,7 @@ import { awsPorts } from '../../src/aws/adapters.js'
 import { readHealthScript } from '../../src/health/script.js'
 import { rollout } from '../../src/rollout/rollout.js'
 import type { Settings } from '../../src/settings.js'
-import type { RolloutOutcome } from '../../src/rollout/types.js'
+import type { RolloutOutcome } from '../../src/rollout/outcome.js'
 import type { FaultPlan, FleetSim, SimFleetSpec } from './fleet-sim.js'
 import {
   NEW,

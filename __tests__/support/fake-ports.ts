@@ -4,20 +4,27 @@
 //   ['describe tg-a', 'deregister tg-a i-1:80', 'describe tg-a', 'send deploy i-1', 'list deploy-1', ...]
 // Far simpler than the fleet simulator in __tests__/sim: no traffic, no token buckets.
 
-import type { Target, TargetGroup, TargetHealth, TargetState } from '../../src/fleet/types.js'
+import {
+  MemberRefusedError,
+  type LoadBalancer,
+  type Member,
+  type MemberState,
+  type MemberStatus,
+  type Pool
+} from '../../src/ports/load-balancer.js'
+import type { AlarmSource, AlarmStatus } from '../../src/ports/alarms.js'
 import type {
-  AlarmSource,
-  AlarmStatus,
   CommandOutput,
   CommandRunner,
   CommandSpec,
   Invocation,
   InvocationStatus,
-  LoadBalancer,
   PingStatus,
   SentCommand
-} from '../../src/rollout/ports.js'
-import type { Log, RolloutDeps, RolloutOutcome } from '../../src/rollout/types.js'
+} from '../../src/ports/command-runner.js'
+import type { Log } from '../../src/ports/log.js'
+import type { RolloutDeps } from '../../src/rollout/deps.js'
+import type { RolloutOutcome } from '../../src/rollout/outcome.js'
 import type { Settings } from '../../src/settings.js'
 import { HEALTH_MARKER, readHealthScript, type HealthTarget } from '../../src/health/script.js'
 import { rollout } from '../../src/rollout/rollout.js'
@@ -88,6 +95,67 @@ export interface WorldSpec {
   alarms?: Record<string, AlarmState>
 }
 
+/**
+ * The fake models ELBv2 and speaks its words inside (target groups, target health states), as
+ * DescribeTargetHealth documents them:
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html
+ * and translates them at the port, as src/aws/elb.ts does.
+ */
+type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'unused' | 'draining' | 'unavailable'
+
+/** A target group as the fake keeps it (ELB's fields); the rollout sees it as a Pool. */
+export interface FakeTargetGroup {
+  arn: string
+  name: string
+  targetType: string
+  healthCheckPath?: string
+  healthCheckPort: string
+  healthCheckIntervalSeconds: number
+  healthyThresholdCount: number
+  deregistrationDelaySeconds: number
+}
+
+/** ELB target states in the port's words (the same mapping as src/aws/elb.ts). */
+const MEMBER_STATE: Record<TargetState, MemberState> = {
+  healthy: 'in-service',
+  initial: 'entering',
+  draining: 'draining',
+  unused: 'out',
+  unhealthy: 'unhealthy',
+  unavailable: 'unavailable'
+}
+
+function toPool(g: FakeTargetGroup): Pool {
+  return {
+    id: g.arn,
+    name: g.name,
+    kind: 'alb',
+    unsupported: g.targetType === 'instance' ? undefined : `has target type ${g.targetType}`,
+    healthCheckPath: g.healthCheckPath,
+    healthCheckPort: g.healthCheckPort === 'traffic-port' ? undefined : Number(g.healthCheckPort),
+    healthCheckPortLabel: g.healthCheckPort,
+    healthCheckIntervalSeconds: g.healthCheckIntervalSeconds,
+    healthyThresholdCount: g.healthyThresholdCount,
+    drainDelaySeconds: g.deregistrationDelaySeconds
+  }
+}
+
+function memberStatus(instanceId: string, port: number, state: TargetState): MemberStatus {
+  return { instanceId, port, state: MEMBER_STATE[state], label: state, ...reasonOf(state) }
+}
+
+/** ELB refusing a target (InvalidTarget) reaches the rollout as the port's MemberRefusedError. */
+async function refusals(call: () => Promise<void>): Promise<void> {
+  try {
+    await call()
+  } catch (err) {
+    const name = (err as { name?: string }).name ?? ''
+    if (name === 'InvalidTarget' || name === 'InvalidTargetException')
+      throw new MemberRefusedError((err as Error).message)
+    throw err
+  }
+}
+
 interface Registration {
   instanceId: string
   port: number
@@ -100,7 +168,7 @@ interface Registration {
 }
 
 interface FakeGroup {
-  info: TargetGroup
+  info: FakeTargetGroup
   regs: Registration[]
 }
 
@@ -234,7 +302,7 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
     return h
   }
 
-  group(name: string): TargetGroup {
+  group(name: string): FakeTargetGroup {
     return this.fakeGroup(name).info
   }
 
@@ -318,8 +386,8 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
     for (const h of outcome.hosts) {
       if (seen.has(h.instanceId)) problems.push(`${h.instanceId} is in the report twice`)
       seen.add(h.instanceId)
-      const states = h.registrations.map((r) => {
-        const g = this.byArn(r.targetGroupArn)
+      const states = h.memberships.map((r) => {
+        const g = this.byArn(r.poolId)
         return `${g.info.name}:${r.port}=${this.lbState(g.info.name, h.instanceId, r.port)}`
       })
       const registered = states.every((s) => !/=(absent|draining)$/.test(s))
@@ -348,33 +416,41 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
 
   // ---- LoadBalancer ------------------------------------------------------------------------
 
-  async resolveTargetGroups(refs: string[]): Promise<TargetGroup[]> {
+  async resolvePools(refs: string[]): Promise<Pool[]> {
     this.call(`resolve ${refs.join(',')}`)
     // Like a careless adapter: unknown names are silently left out.
     const found = this.groups.filter((g) => refs.includes(g.info.name) || refs.includes(g.info.arn))
-    return found.map((g) => ({ ...g.info }))
+    return found.map((g) => toPool(g.info))
   }
 
-  async describeTargets(group: TargetGroup, targets?: Target[]): Promise<TargetHealth[]> {
-    const g = this.byArn(group.arn)
+  async describeMembers(group: Pool, targets?: Member[]): Promise<MemberStatus[]> {
+    const g = this.byArn(group.id)
     this.call(`describe ${g.info.name}`)
     this.describes.push({ group: g.info.name, targets: targets && targetList(targets) })
-    const out: TargetHealth[] = []
+    const out: MemberStatus[] = []
     for (const reg of g.regs) {
       if (targets && !targets.some((t) => t.instanceId === reg.instanceId && t.port === reg.port))
         continue
       const state = this.stateOf(g, reg)
-      if (state) out.push({ instanceId: reg.instanceId, port: reg.port, state, ...reasonOf(state) })
+      if (state) out.push(memberStatus(reg.instanceId, reg.port, state))
     }
     // As ELB answers a target it was asked about but no longer has.
     for (const t of targets ?? []) {
       if (!out.some((o) => o.instanceId === t.instanceId && o.port === t.port))
-        out.push({ ...t, state: 'unused', ...reasonOf('unused') })
+        out.push(memberStatus(t.instanceId, t.port, 'unused'))
     }
     return out
   }
 
-  async deregister(targetGroupArn: string, targets: Target[]): Promise<void> {
+  takeOut(poolId: string, members: Member[]): Promise<void> {
+    return refusals(() => this.deregister(poolId, members))
+  }
+
+  putBack(poolId: string, members: Member[]): Promise<void> {
+    return refusals(() => this.register(poolId, members))
+  }
+
+  private async deregister(targetGroupArn: string, targets: Member[]): Promise<void> {
     const g = this.byArn(targetGroupArn)
     this.call(`deregister ${g.info.name} ${targetList(targets)}`)
     for (const t of targets) {
@@ -389,7 +465,7 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
     }
   }
 
-  async register(targetGroupArn: string, targets: Target[]): Promise<void> {
+  private async register(targetGroupArn: string, targets: Member[]): Promise<void> {
     const g = this.byArn(targetGroupArn)
     this.call(`register ${g.info.name} ${targetList(targets)}`)
     for (const t of targets) {
@@ -655,7 +731,7 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
   }
 }
 
-function targetList(targets: Target[]): string {
+function targetList(targets: Member[]): string {
   return targets.map((t) => `${t.instanceId}:${t.port}`).join(',')
 }
 

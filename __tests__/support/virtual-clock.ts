@@ -2,7 +2,7 @@
 // next timer only once every promise in flight has settled, so hours pass in milliseconds and
 // the order of events is deterministic.
 
-import type { Clock } from '../../src/rollout/clock.js'
+import type { Clock } from '../../src/shared/clock.js'
 
 interface Timer {
   at: number

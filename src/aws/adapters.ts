@@ -1,7 +1,9 @@
 // The AWS side of every port the rollout talks to, built from SDK clients.
 
 import type { AwsClients } from './clients.js'
-import type { AlarmSource, CommandRunner, LoadBalancer } from '../rollout/ports.js'
+import type { AlarmSource } from '../ports/alarms.js'
+import type { CommandRunner } from '../ports/command-runner.js'
+import type { LoadBalancer } from '../ports/load-balancer.js'
 import { ElbLoadBalancer } from './elb.js'
 import { SsmCommandRunner } from './ssm.js'
 import { CloudWatchAlarms } from './cloudwatch.js'

@@ -1,8 +1,8 @@
 // CloudWatch alarms behind the AlarmSource port.
 
 import { CloudWatchClient, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch'
-import type { AlarmSource, AlarmStatus } from '../rollout/ports.js'
-import { chunks } from './ssm.js'
+import type { AlarmSource, AlarmStatus } from '../ports/alarms.js'
+import { chunks } from '../shared/chunks.js'
 
 /** DescribeAlarms takes at most 100 alarm names per call. */
 const NAMES_PER_CALL = 100

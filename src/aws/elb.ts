@@ -1,4 +1,6 @@
-// ELBv2 behind the LoadBalancer port: target groups, their targets' health, (de)registration.
+// ELBv2 behind the LoadBalancer port: target groups become pools (pool id = the ARN), targets
+// become members, target health becomes member states, and deregister/register become take
+// out/put back. Every ELB word stays in this file.
 
 import {
   DeregisterTargetsCommand,
@@ -9,10 +11,41 @@ import {
   paginateDescribeTargetGroups,
   type TargetGroup as SdkTargetGroup
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import type { Target, TargetGroup, TargetHealth, TargetState } from '../fleet/types.js'
-import type { LoadBalancer } from '../rollout/ports.js'
-import { ConfigError } from '../rollout/types.js'
-import { errorMessage, errorName } from './errors.js'
+import {
+  MemberRefusedError,
+  type LoadBalancer,
+  type Member,
+  type MemberState,
+  type MemberStatus,
+  type Pool,
+  type PoolKind
+} from '../ports/load-balancer.js'
+import { ConfigError } from '../shared/config-error.js'
+import { errorMessage, errorName } from '../shared/errors.js'
+
+/** ELBv2 target health states (DescribeTargetHealth), in the port's words. */
+const STATES: Record<string, MemberState> = {
+  healthy: 'in-service',
+  initial: 'entering',
+  draining: 'draining',
+  unused: 'out',
+  unhealthy: 'unhealthy',
+  // Unhealthy and being deregistered: it is still in the pool, and not serving.
+  'unhealthy.draining': 'unhealthy',
+  unavailable: 'unavailable'
+}
+
+/** The target group's protocol tells which kind of load balancer serves it. */
+function kindOf(protocol: string | undefined): PoolKind {
+  if (protocol === 'HTTP' || protocol === 'HTTPS') return 'alb'
+  if (protocol === 'TCP' || protocol === 'UDP' || protocol === 'TLS' || protocol === 'TCP_UDP')
+    return 'nlb'
+  if (protocol === 'GENEVE') return 'gwlb'
+  return 'other'
+}
+
+/** What ELB answers when one target of a call cannot be taken (e.g. autoscaling terminated it). */
+const INVALID_TARGET = new Set(['InvalidTargetException', 'InvalidTarget'])
 
 const ARN = /^arn:aws[a-z-]*:elasticloadbalancing:/
 /** DescribeTargetGroups takes at most 20 names (or ARNs) per call. */
@@ -34,7 +67,7 @@ function notFound(refs: string[], why: string[] = []): ConfigError {
 export class ElbLoadBalancer implements LoadBalancer {
   constructor(private readonly client: ElasticLoadBalancingV2Client) {}
 
-  async resolveTargetGroups(refs: string[]): Promise<TargetGroup[]> {
+  async resolvePools(refs: string[]): Promise<Pool[]> {
     const arns = refs.filter((r) => ARN.test(r))
     const names = refs.filter((r) => !ARN.test(r))
     const found: SdkTargetGroup[] = []
@@ -44,36 +77,36 @@ export class ElbLoadBalancer implements LoadBalancer {
     for (let i = 0; i < names.length; i += PER_CALL) {
       found.push(...(await this.describeOrName({ Names: names.slice(i, i + PER_CALL) })))
     }
-    const groups: TargetGroup[] = []
+    const groups: Pool[] = []
     for (const ref of refs) {
       const tg = found.find((g) => g.TargetGroupArn === ref || g.TargetGroupName === ref)
       if (!tg?.TargetGroupArn) throw notFound([ref])
-      if (groups.some((g) => g.arn === tg.TargetGroupArn)) continue
+      if (groups.some((g) => g.id === tg.TargetGroupArn)) continue
       groups.push(await this.withAttributes(tg))
     }
     return groups
   }
 
-  async describeTargets(group: TargetGroup, targets?: Target[]): Promise<TargetHealth[]> {
-    if (!targets?.length) return this.describeHealth(group.arn)
+  async describeMembers(group: Pool, targets?: Member[]): Promise<MemberStatus[]> {
+    if (!targets?.length) return this.describeHealth(group.id)
     try {
-      return await this.describeHealth(group.arn, targets)
+      return await this.describeHealth(group.id, targets)
     } catch (err) {
       // Naming an instance that no longer exists (terminated mid-drain, say) fails the whole call
       // with InvalidTarget: read the whole group instead, where such a target is simply absent.
       if (errorName(err) !== 'InvalidTarget') throw err
-      const all = await this.describeHealth(group.arn)
+      const all = await this.describeHealth(group.id)
       const wanted = new Set(targets.map((t) => `${t.instanceId}:${t.port}`))
       const seen = all.filter((t) => wanted.has(`${t.instanceId}:${t.port}`))
       const found = new Set(seen.map((t) => `${t.instanceId}:${t.port}`))
       const gone = targets
         .filter((t) => !found.has(`${t.instanceId}:${t.port}`))
-        .map((t) => ({ ...t, state: 'unused' as const, reason: 'Target.NotRegistered' }))
+        .map((t) => ({ ...t, ...NOT_REGISTERED }))
       return [...seen, ...gone]
     }
   }
 
-  private async describeHealth(arn: string, targets?: Target[]): Promise<TargetHealth[]> {
+  private async describeHealth(arn: string, targets?: Member[]): Promise<MemberStatus[]> {
     const out = await this.client.send(
       new DescribeTargetHealthCommand({
         TargetGroupArn: arn,
@@ -83,11 +116,14 @@ export class ElbLoadBalancer implements LoadBalancer {
     return (out.TargetHealthDescriptions ?? []).flatMap((d) => {
       const id = d.Target?.Id
       if (!id) return []
+      const label = d.TargetHealth?.State ?? 'unavailable'
       return [
         {
           instanceId: id,
           port: d.Target?.Port ?? 0,
-          state: (d.TargetHealth?.State ?? 'unavailable') as TargetState,
+          // A state this adapter does not know is not serving and not out: unavailable.
+          state: STATES[label] ?? 'unavailable',
+          label,
           reason: d.TargetHealth?.Reason,
           description: d.TargetHealth?.Description
         }
@@ -95,17 +131,24 @@ export class ElbLoadBalancer implements LoadBalancer {
     })
   }
 
-  async deregister(targetGroupArn: string, targets: Target[]): Promise<void> {
+  async takeOut(targetGroupArn: string, targets: Member[]): Promise<void> {
     if (targets.length === 0) return
-    await this.client.send(
-      new DeregisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: toTargets(targets) })
+    await refusals(() =>
+      this.client.send(
+        new DeregisterTargetsCommand({
+          TargetGroupArn: targetGroupArn,
+          Targets: toTargets(targets)
+        })
+      )
     )
   }
 
-  async register(targetGroupArn: string, targets: Target[]): Promise<void> {
+  async putBack(targetGroupArn: string, targets: Member[]): Promise<void> {
     if (targets.length === 0) return
-    await this.client.send(
-      new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: toTargets(targets) })
+    await refusals(() =>
+      this.client.send(
+        new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: toTargets(targets) })
+      )
     )
   }
 
@@ -151,24 +194,43 @@ export class ElbLoadBalancer implements LoadBalancer {
     return found
   }
 
-  private async withAttributes(tg: SdkTargetGroup): Promise<TargetGroup> {
+  private async withAttributes(tg: SdkTargetGroup): Promise<Pool> {
     const attrs = await this.client.send(
       new DescribeTargetGroupAttributesCommand({ TargetGroupArn: tg.TargetGroupArn })
     )
     const delay = attrs.Attributes?.find((a) => a.Key === 'deregistration_delay.timeout_seconds')
+    const targetType = tg.TargetType ?? 'instance'
+    const port = tg.HealthCheckPort ?? 'traffic-port'
     return {
-      arn: tg.TargetGroupArn!,
+      id: tg.TargetGroupArn!,
       name: tg.TargetGroupName ?? tg.TargetGroupArn!,
-      targetType: tg.TargetType ?? 'instance',
+      kind: kindOf(tg.Protocol),
+      // Only instance targets are hosts SSM can run a command on.
+      unsupported: targetType === 'instance' ? undefined : `has target type ${targetType}`,
       healthCheckPath: tg.HealthCheckPath,
-      healthCheckPort: tg.HealthCheckPort ?? 'traffic-port',
+      // `traffic-port`: each target is checked on the port it is registered on.
+      healthCheckPort: port === 'traffic-port' ? undefined : Number(port),
+      healthCheckPortLabel: port,
       healthCheckIntervalSeconds: tg.HealthCheckIntervalSeconds ?? 30,
       healthyThresholdCount: tg.HealthyThresholdCount ?? 5,
       // AWS's documented default when the attribute is absent.
-      deregistrationDelaySeconds: delay?.Value !== undefined ? Number(delay.Value) : 300
+      drainDelaySeconds: delay?.Value !== undefined ? Number(delay.Value) : 300
     }
   }
 }
 
-const toTargets = (targets: Target[]) =>
+const toTargets = (targets: Member[]) =>
   targets.map((t) => ({ Id: t.instanceId ?? '', Port: t.port }))
+
+/** How a target no longer registered reads (ELB leaves it out of the answer). */
+const NOT_REGISTERED = { state: 'out', label: 'unused', reason: 'Target.NotRegistered' } as const
+
+/** ELB refusing one target of a call becomes the port's MemberRefusedError, with ELB's message. */
+async function refusals(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call()
+  } catch (err) {
+    if (INVALID_TARGET.has(errorName(err))) throw new MemberRefusedError(errorMessage(err))
+    throw err
+  }
+}

@@ -7,8 +7,8 @@ import {
   PutParameterCommand,
   SSMClient
 } from '@aws-sdk/client-ssm'
-import type { LockStore } from '../rollout/ports.js'
-import { errorName } from './errors.js'
+import type { LockStore } from '../ports/lock-store.js'
+import { errorName } from '../shared/errors.js'
 
 export class SsmLockStore implements LockStore {
   constructor(private readonly client: SSMClient) {}

@@ -15,10 +15,9 @@ import type {
   Invocation,
   PingStatus,
   SentCommand
-} from '../rollout/ports.js'
-
-/** SendCommand's documented limit on InstanceIds. */
-export const MAX_INSTANCES_PER_COMMAND = 50
+} from '../ports/command-runner.js'
+import { MAX_INSTANCES_PER_COMMAND } from '../ports/command-runner.js'
+import { chunks } from '../shared/chunks.js'
 
 export class SsmCommandRunner implements CommandRunner {
   constructor(private readonly client: SSMClient) {}
@@ -119,10 +118,4 @@ export function invocationStatus(status: string | undefined, details: string | u
   const detail = (details ?? '').replace(/\s+/g, '')
   if (DETAILED.has(detail)) return detail
   return status ?? 'Pending'
-}
-
-export function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
 }

@@ -4,8 +4,8 @@
 // the post step, which restores what it can and finishes them.
 
 import { Output } from '../constants.js'
-import type { Journal } from '../journal.js'
-import type { RolloutOutcome } from '../rollout/types.js'
+import type { Journal } from '../journal/journal.js'
+import type { RolloutOutcome } from '../rollout/outcome.js'
 import { deploymentState, describeOutcome } from '../report/deployment-text.js'
 
 /** What the finish sequence touches; main.ts passes the real ones, tests pass fakes. */

@@ -5,7 +5,7 @@
 // script does (src/health/script.ts): the shell never parses any of them. Names are also checked
 // against HAProxy's own name charset first (names.ts), so none can add a runtime API command.
 
-import { b64 } from '../health/script.js'
+import { decodedAssignment } from '../shared/shell-literal.js'
 import {
   type ChangeStep,
   type ServerRef,
@@ -57,8 +57,7 @@ export interface NodeScriptOptions {
   tool?: SocketTool
 }
 
-const literal = (name: string, value: string): string =>
-  `${name}=$(printf '%s' '${b64(value)}' | base64 -d)`
+const literal = decodedAssignment
 
 // Python's fallback: one connection, one command line, everything HAProxy answers until it
 // closes (the runtime API closes a non-interactive connection after its answer).

@@ -1,6 +1,7 @@
 // The health check that runs on each host through SSM. Input values (path, port) travel as
 // base64 literals decoded on the host, so no character of them is ever parsed by a shell.
 
+import { decodedAssignment } from '../shared/shell-literal.js'
 export const HEALTH_MARKER = 'rolling-deploy-health'
 
 /** The parts of a health check that vary per run; the sim and the emulator read them back. */
@@ -8,10 +9,6 @@ export interface HealthTarget {
   port: number
   path: string
 }
-
-/** How every input value reaches a shell: as a base64 literal decoded on the host (also used by
- *  the HAProxy node script). */
-export const b64 = (value: string): string => Buffer.from(value, 'utf8').toString('base64')
 
 /**
  * The path as it goes on the wire. curl, wget and python all refuse a URL with a space or a
@@ -47,9 +44,9 @@ export function healthScript(target: HealthTarget, wait: HealthWait = { seconds:
   const seconds = Math.max(0, Math.floor(wait.seconds))
   return [
     `# ${HEALTH_MARKER}: values are base64 so the shell never parses them`,
-    `rd_port=$(printf '%s' '${b64(String(target.port))}' | base64 -d)`,
-    `rd_path=$(printf '%s' '${b64(wirePath(target.path))}' | base64 -d)`,
-    `rd_want=$(printf '%s' '${b64(wait.expect ?? '')}' | base64 -d)`,
+    decodedAssignment('rd_port', String(target.port)),
+    decodedAssignment('rd_path', wirePath(target.path)),
+    decodedAssignment('rd_want', wait.expect ?? ''),
     `rd_wait=${seconds}`,
     'rd_url="http://127.0.0.1:${rd_port}${rd_path}"',
     'rd_body=$(mktemp)',

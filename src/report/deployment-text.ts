@@ -1,7 +1,7 @@
 // What the GitHub deployment says about a finished run: its state and a one-line description.
 // Reads the outcome here, so the github/ adapter only ever receives plain states and strings.
 
-import type { RolloutOutcome, RunResult } from '../rollout/types.js'
+import type { RolloutOutcome, RunResult } from '../rollout/outcome.js'
 import { countStates } from './json.js'
 
 /** The final deployment states a run can end in (GitHub's names; a subset of its states). */

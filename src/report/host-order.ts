@@ -2,7 +2,7 @@
 // failed first (what to look at), then rolled back, pending, skipped, deployed; then by batch
 // (skipped hosts, with no batch, last) and instance id.
 
-import type { HostRecord, HostState } from '../rollout/types.js'
+import type { HostRecord, HostState } from '../rollout/outcome.js'
 
 /** Each state's place in the order, lowest first. */
 const STATE_RANK: Record<HostState, number> = {

@@ -1,7 +1,7 @@
 // The JSON report: one object per host, the same for the `report` output and the report file.
 
-import type { HostRecord, HostState, RolloutOutcome, Step } from '../rollout/types.js'
-import { isoTime } from './format.js'
+import type { HostRecord, HostState, RolloutOutcome, Step } from '../rollout/outcome.js'
+import { isoTime } from '../shared/format.js'
 
 export interface HostReport {
   instanceId: string
@@ -29,7 +29,7 @@ export function hostReport(h: HostRecord): HostReport {
     version: h.version ?? null,
     startedAt: isoTime(h.startedAt),
     finishedAt: isoTime(h.finishedAt),
-    targetGroups: [...new Set(h.registrations.map((r) => r.targetGroupArn))]
+    targetGroups: [...new Set(h.memberships.map((r) => r.poolId))]
   }
 }
 

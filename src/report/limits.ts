@@ -8,7 +8,7 @@
 // three-byte characters): 500 rows × ~1.2 KB + 20 tails × 12 KB ≈ 840 KB, plus the gantt (kept under
 // 50,000 characters by timeline.ts) and the fixed parts. renderHosts' byte budget stays the last guard.
 
-import type { HostRecord, HostState } from '../rollout/types.js'
+import type { HostRecord, HostState } from '../rollout/outcome.js'
 import { STATES_IN_ORDER, byPriority } from './host-order.js'
 
 export interface SummaryLimits {

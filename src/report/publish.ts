@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Output } from '../constants.js'
 import type { Settings } from '../settings.js'
-import type { RolloutOutcome } from '../rollout/types.js'
+import type { RolloutOutcome } from '../rollout/outcome.js'
 import { buildReport, countStates } from './json.js'
 import { renderSummary } from './summary.js'
 

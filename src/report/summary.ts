@@ -2,11 +2,11 @@
 // (failed first), and each failed host's output tail in a collapsed block.
 
 import type { Settings } from '../settings.js'
-import type { HostRecord, RolloutOutcome } from '../rollout/types.js'
+import type { HostRecord, RolloutOutcome } from '../rollout/outcome.js'
 import { countStates } from './json.js'
 import { limitHostRows, limitOutputTails } from './limits.js'
 import { renderTimelineSection } from './timeline.js'
-import { formatDuration } from './format.js'
+import { formatDuration } from '../shared/format.js'
 import { SUMMARY_LIMIT_BYTES, bytes, fitToBudget } from './budget.js'
 import { sortHosts } from './host-order.js'
 

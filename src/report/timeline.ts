@@ -6,8 +6,8 @@
 // makes an HTML <pre>). Mermaid refuses diagrams above 50,000 characters, so a long run keeps the
 // canary, every failed batch and the last batch in detail and folds the rest into ranges.
 
-import type { BatchRecord, Phase, RolloutOutcome } from '../rollout/types.js'
-import { formatDuration } from './format.js'
+import type { BatchRecord, Phase, RolloutOutcome } from '../rollout/outcome.js'
+import { formatDuration } from '../shared/format.js'
 
 export interface TimelineOptions {
   /** Batches drawn phase by phase; the others are folded into ranges (default 40). */

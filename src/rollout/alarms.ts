@@ -2,11 +2,12 @@
 // every batch, and watched during every wait. An alarm in ALARM stops the run; a transient
 // CloudWatch error is only retried (or, while watching, left for the next look).
 
-import { errorMessage, errorName, isTransient } from '../aws/errors.js'
+import { errorMessage, errorName, isTransient } from '../shared/errors.js'
 import type { RolloutContext } from './context.js'
 import type { Poller } from './poll.js'
-import type { AlarmSource, AlarmStatus } from './ports.js'
-import { ConfigError, type RolloutDeps } from './types.js'
+import type { AlarmSource, AlarmStatus } from '../ports/alarms.js'
+import { ConfigError } from '../shared/config-error.js'
+import { type RolloutDeps } from './deps.js'
 
 /** How often a wait looks at the alarms (clock time). */
 export const ALARM_WATCH_MS = 10_000
@@ -93,7 +94,7 @@ export class AlarmWatch {
    * During a wait: one look, never a throw. An error is left for the next look (and for the
    * strict check before the next batch); a non-transient one is logged once.
    */
-  async peek(): Promise<void> {
+  async look(): Promise<void> {
     if (this.ctx.alarmStop) return
     try {
       this.record((await read(this.source, this.names)).firing)

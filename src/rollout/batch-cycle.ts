@@ -2,12 +2,13 @@
 // balancer for a person to look at; the others go back in and must be healthy there.
 
 import type { RolloutContext } from './context.js'
-import type { CommandSpec } from './ports.js'
-import type { BatchRecord, HostRecord, HostState, Phase } from './types.js'
-import { deregisterHosts, registerHosts, waitDrained, waitHealthy } from './load-balancer.js'
+import type { CommandSpec } from '../ports/command-runner.js'
+import type { BatchRecord, HostRecord, HostState, Phase } from './outcome.js'
+import { poolsOf, putBackHosts, takeOutHosts, waitDrained, waitHealthy } from './load-balancer.js'
+import { drainTimeoutMs } from './timeouts.js'
 import { runOnHosts, type CommandResult } from './run-command.js'
 import { verifyHealth } from './health-check.js'
-import { formatDuration } from '../report/format.js'
+import { formatDuration } from '../shared/format.js'
 
 /** Extra time past command-timeout before the rollout cancels an invocation itself. */
 const COMMAND_GRACE_MS = 30_000
@@ -34,7 +35,7 @@ export async function runBatch(
   number: number,
   cycle: Cycle
 ): Promise<BatchRecord> {
-  const { book } = ctx
+  const { ledger } = ctx
   const { clock } = ctx.deps
   const batch: BatchRecord = {
     number,
@@ -56,7 +57,7 @@ export async function runBatch(
   }
   const fail = (h: HostRecord, step: HostRecord['step'], why: string) => {
     const reason = cycle.kind === 'rollback' ? `rollback: ${why}` : why
-    book.fail(h, step, reason)
+    ledger.fail(h, step, reason)
     batch.failed.push(h.instanceId)
     ctx.deps.log.error(`${h.instanceId} failed at ${step}: ${reason}`)
   }
@@ -70,7 +71,7 @@ export async function runBatch(
   const start = cycle.kind === 'deploy' ? { batch: number, startedAt: now } : {}
   // A host rolled back keeps why its deploy failed until its rollback ends, for the post step.
   const clear = cycle.kind === 'deploy' ? { reason: undefined } : {}
-  book.update(hosts, {
+  ledger.update(hosts, {
     ...start,
     ...clear,
     step: 'drain',
@@ -79,23 +80,48 @@ export async function runBatch(
     cycle: cycle.kind
   })
 
-  // 1. Out of every target group, and wait until the load balancer has finished draining.
+  const run: BatchRun = { ctx, cycle, phase, fail }
+  const ready = await drain(run, hosts)
+  if (ready.length === 0 || ctx.poller.cancelled) return done()
+  const ran = await command(run, ready)
+  if (ran.length === 0) return done()
+  const passed = await verify(run, ran)
+  if (passed.length === 0) return done()
+  await restore(run, passed)
+  return done()
+}
+
+/** What every phase of one batch shares. */
+interface BatchRun {
+  ctx: RolloutContext
+  cycle: Cycle
+  /** Runs one phase, timing it in the batch's record. */
+  phase: <T>(name: Phase, fn: () => Promise<T>) => Promise<T>
+  /** Ends a host's run as failed at `step`, in the batch's record and the log. */
+  fail: (h: HostRecord, step: HostRecord['step'], why: string) => void
+}
+
+/** 1. Out of every pool; the hosts the load balancer has finished draining. */
+async function drain(run: BatchRun, hosts: HostRecord[]): Promise<HostRecord[]> {
+  const { ctx, phase, fail } = run
   const drained = await phase('drain', async () => {
-    await deregisterHosts(ctx, hosts)
-    const timeout = ctx.settings.drainTimeoutMs ?? defaultDrainTimeoutMs(ctx, hosts)
+    await takeOutHosts(ctx, hosts)
+    const timeout = drainTimeoutMs(ctx.settings, poolsOf(ctx, hosts))
     const wait = await waitDrained(ctx, hosts, timeout)
-    for (const [h, state] of wait.late) {
+    for (const [h, state] of wait.notReached) {
       if (!wait.cancelled)
         fail(h, 'drain', `still ${state} after drain-timeout ${formatDuration(timeout)}`)
     }
     return wait
   })
-  if (drained.cancelled || drained.done.length === 0) return done()
+  return drained.cancelled ? [] : drained.done
+}
 
-  // 2. The command, only on hosts the load balancer no longer sends anything to.
-  const ready = drained.done
-  if (ctx.poller.cancelled) return done()
-  book.update(ready, { step: 'command', commandSent: true })
+/** 2. The command, only on hosts the load balancer no longer sends anything to; those it ran on. */
+async function command(run: BatchRun, ready: HostRecord[]): Promise<HostRecord[]> {
+  const { ctx, cycle, phase, fail } = run
+  const { ledger } = ctx
+  ledger.update(ready, { step: 'command', commandSent: true })
   const results = await phase('command', () =>
     runOnHosts(
       ctx,
@@ -106,14 +132,14 @@ export async function runBatch(
         cancelOnTimeout: true,
         pace: COMMAND_PACE,
         onSent: (commandId, ids) =>
-          book.update(
-            ids.map((id) => book.get(id)),
+          ledger.update(
+            ids.map((id) => ledger.get(id)),
             { commandId }
           )
       }
     )
   )
-  if (ctx.poller.cancelled) return done()
+  if (ctx.poller.cancelled) return []
   const ran: HostRecord[] = []
   for (const h of ready) {
     // A runner that lost a host from its SendCommand calls must not crash the batch: the host failed.
@@ -123,26 +149,30 @@ export async function runBatch(
       status: 'Undeliverable',
       statusDetails: 'no invocation for this host'
     }
-    book.update(h, { exitCode: r.exitCode })
+    ledger.update(h, { exitCode: r.exitCode })
     if (r.status === 'Success') ran.push(h)
     else {
       const tail = await outputTail(ctx, r)
-      book.update(h, { outputTail: tail })
+      ledger.update(h, { outputTail: tail })
       fail(h, 'command', commandFailure(r, ctx.settings.commandTimeoutMs, tail))
     }
   }
-  if (ran.length === 0) return done()
+  return ran
+}
 
-  // 3. Health on the host itself, with the expected version.
-  book.update(ran, { step: 'verify' })
+/** 3. Health on the host itself, with the expected version; the hosts that passed. */
+async function verify(run: BatchRun, ran: HostRecord[]): Promise<HostRecord[]> {
+  const { ctx, cycle, phase, fail } = run
+  const { ledger } = ctx
+  ledger.update(ran, { step: 'verify' })
   const verified = await phase('verify', () =>
     verifyHealth(ctx, ran, cycle.expectedVersion, ctx.settings.healthTimeoutMs)
   )
-  if (verified.cancelled) return done()
+  if (verified.cancelled) return []
   const passed: HostRecord[] = []
   for (const h of ran) {
     const v = verified.verdicts.get(h.instanceId)!
-    book.update(h, { version: v.version })
+    ledger.update(h, { version: v.version })
     if (v.ok) passed.push(h)
     else
       fail(
@@ -151,23 +181,29 @@ export async function runBatch(
         `${v.reason} (health-timeout ${formatDuration(ctx.settings.healthTimeoutMs)})`
       )
   }
-  if (passed.length === 0) return done()
+  return passed
+}
 
-  // 4. Back into every group and port it came from, until the load balancer calls it healthy.
-  book.update(passed, { step: 'restore' })
+/**
+ * 4. Back into every pool and port it came from, until the load balancer calls it in service.
+ */
+async function restore(run: BatchRun, passed: HostRecord[]): Promise<void> {
+  const { ctx, cycle, phase, fail } = run
+  const { ledger } = ctx
+  ledger.update(passed, { step: 'restore' })
   await phase('restore', async () => {
-    const refused = await registerHosts(ctx, passed)
+    const refused = await putBackHosts(ctx, passed)
     for (const [h, why] of refused) fail(h, 'restore', `the load balancer refused it back: ${why}`)
     const back = passed.filter((h) => !refused.has(h))
     if (back.length === 0) return
     const wait = await waitHealthy(ctx, back, ctx.settings.healthTimeoutMs)
     if (wait.cancelled) return
     for (const h of wait.done)
-      book.finish(h, cycle.passState, { step: 'done', outOfService: false })
-    const late = [...wait.late.keys()]
+      ledger.finish(h, cycle.passState, { step: 'done', outOfService: false })
+    const notReached = [...wait.notReached.keys()]
     // A host the load balancer never calls healthy goes back out, for a person to look at.
-    if (late.length > 0) await deregisterHosts(ctx, late)
-    for (const [h, state] of wait.late) {
+    if (notReached.length > 0) await takeOutHosts(ctx, notReached)
+    for (const [h, state] of wait.notReached) {
       fail(
         h,
         'restore',
@@ -175,16 +211,6 @@ export async function runBatch(
       )
     }
   })
-  return done()
-}
-
-export function defaultDrainTimeoutMs(ctx: RolloutContext, hosts: HostRecord[]): number {
-  const arns = new Set(hosts.flatMap((h) => h.registrations.map((r) => r.targetGroupArn)))
-  const delay = Math.max(
-    0,
-    ...ctx.groups.filter((g) => arns.has(g.arn)).map((g) => g.deregistrationDelaySeconds)
-  )
-  return (delay + 60) * 1000
 }
 
 async function outputTail(ctx: RolloutContext, r: CommandResult): Promise<string> {

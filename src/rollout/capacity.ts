@@ -1,12 +1,12 @@
 // The capacity guard's view of the fleet before a batch (deploy or rollback): how many hosts the
 // load balancer serves from, overall and per target group, and the wait for it to recover.
 
-import type { GroupCapacity } from '../plan.js'
-import { capacityAllowance } from '../plan.js'
-import { formatDuration } from '../report/format.js'
+import type { GroupCapacity } from './plan.js'
+import { capacityAllowance } from './plan.js'
+import { formatDuration } from '../shared/format.js'
 import type { RolloutContext } from './context.js'
-import { isInService, registrationStates, snapshot, type HealthSnapshot } from './load-balancer.js'
-import type { HostRecord } from './types.js'
+import { isInService, membershipStates, snapshot, type HealthSnapshot } from './load-balancer.js'
+import type { HostRecord } from './outcome.js'
 
 export interface CapacityView {
   snap: HealthSnapshot
@@ -27,7 +27,7 @@ export async function readCapacity(ctx: RolloutContext): Promise<CapacityView> {
   const snap = await snapshot(ctx)
   // Every host the load balancer serves from counts, skipped ones included (they are part of the
   // fleet the minimum is computed from); hosts this run took out count only once healthy again.
-  const inService = ctx.book.records.filter((h) => !h.outOfService && isInService(h, snap))
+  const inService = ctx.ledger.records.filter((h) => !h.outOfService && isInService(h, snap))
   ctx.capacity.push({ at: ctx.deps.clock.now(), inService: inService.length })
   return {
     snap,
@@ -39,15 +39,13 @@ export async function readCapacity(ctx: RolloutContext): Promise<CapacityView> {
 
 /** Per target group: its hosts, and how many of them it serves from now (hosts this run took out excluded). */
 export function groupCapacities(ctx: RolloutContext, snap: HealthSnapshot): GroupCapacity[] {
-  return ctx.groups.map((g) => {
-    const members = ctx.book.records.filter((h) =>
-      h.registrations.some((r) => r.targetGroupArn === g.arn)
-    )
+  return ctx.pools.map((g) => {
+    const members = ctx.ledger.records.filter((h) => h.memberships.some((r) => r.poolId === g.id))
     const serving = members.filter(
       (h) =>
         !h.outOfService &&
-        registrationStates(h, snap).every(
-          (t, i) => h.registrations[i]!.targetGroupArn !== g.arn || t.state === 'healthy'
+        membershipStates(h, snap).every(
+          (t, i) => h.memberships[i]!.poolId !== g.id || t.state === 'in-service'
         )
     )
     return { name: g.name, members: members.map((h) => h.instanceId), inService: serving.length }

@@ -2,7 +2,7 @@
 // timeout set from command-timeout), or the user's own document with its parameters.
 
 import type { Settings } from '../settings.js'
-import type { CommandSpec } from './ports.js'
+import type { CommandSpec } from '../ports/command-runner.js'
 
 /** SendCommand's TimeoutSeconds range. */
 const MIN_DELIVERY_S = 30

@@ -1,22 +1,25 @@
 // What every step of a rollout shares.
 
-import type { TargetGroup } from '../fleet/types.js'
+import type { Pool } from '../ports/load-balancer.js'
 import type { Settings } from '../settings.js'
-import type { HostBook } from './host-book.js'
+import type { HostLedger } from './host-ledger.js'
 import type { Poller } from './poll.js'
 import type { RateLimiter } from './rate.js'
-import type { BatchRecord, RolloutDeps } from './types.js'
+import type { BatchRecord } from './outcome.js'
+import type { RolloutDeps } from './deps.js'
 
 export interface RolloutContext {
   settings: Settings
   deps: RolloutDeps
-  groups: TargetGroup[]
-  book: HostBook
+  pools: Pool[]
+  ledger: HostLedger
   poller: Poller
   batches: BatchRecord[]
   capacity: Array<{ at: number; inService: number }>
   fleetSize: number
   minInService: number
+  /** When the run started (clock time). */
+  startedAt: number
   /** How long a mutating call keeps being retried through throttling before the run gives up. */
   apiPatienceMs: number
   /** Where the run is, for reasons that say when something was seen ("during batch 2"). */

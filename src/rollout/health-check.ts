@@ -10,8 +10,8 @@ import {
   type HealthWait
 } from '../health/script.js'
 import type { RolloutContext } from './context.js'
-import type { CommandSpec } from './ports.js'
-import type { HostRecord } from './types.js'
+import type { CommandSpec } from '../ports/command-runner.js'
+import type { HostRecord } from './outcome.js'
 import { runOnHosts } from './run-command.js'
 
 /** How long one health reading may take on a host: the script itself gives curl 5 s. */
@@ -40,11 +40,12 @@ export interface HealthVerdict {
 
 /** The endpoint read on a host: the inputs' path and port, else its first target group's check. */
 export function healthTarget(ctx: RolloutContext, host: HostRecord): HealthTarget {
-  const reg = host.registrations[0]
-  const group = ctx.groups.find((g) => g.arn === reg?.targetGroupArn)
+  const reg = host.memberships[0]
+  const group = ctx.pools.find((g) => g.id === reg?.poolId)
+  // A pool checked on each member's own port (ELB's traffic-port): the port the host serves on.
   const port = ctx.settings.healthPort ?? group?.healthCheckPort ?? 'traffic-port'
   return {
-    port: port === 'traffic-port' ? (reg?.port ?? 80) : Number(port),
+    port: port === 'traffic-port' ? (reg?.port ?? 80) : port,
     path: ctx.settings.healthPath ?? group?.healthCheckPath ?? '/'
   }
 }

@@ -1,18 +1,24 @@
-// Taking hosts out of and back into every target group they belong to, and waiting for the
-// load balancer to agree. One DescribeTargetHealth per group per poll, never one per host.
+// Taking hosts out of and back into every pool they are members of, and waiting for the load
+// balancer to agree. One describe per pool per poll, never one per host.
 
-import { describeAll } from '../fleet/discover.js'
-import type { Target, TargetGroup, TargetHealth } from '../fleet/types.js'
+import { describeAll } from './discover.js'
+import {
+  MemberRefusedError,
+  type Member,
+  type MemberStatus,
+  type Pool
+} from '../ports/load-balancer.js'
 import type { RolloutContext } from './context.js'
-import type { HostRecord } from './types.js'
-import { errorMessage, errorName } from '../aws/errors.js'
+import type { HostRecord } from './outcome.js'
+import { errorMessage } from '../shared/errors.js'
 
-export type HealthSnapshot = Map<string, TargetHealth[]>
+/** The load balancer's view: each pool's member states, by pool id. */
+export type HealthSnapshot = Map<string, MemberStatus[]>
 
-/** Each group's targets by `instanceId:port`, built once per answer: a lookup per host stays O(1). */
-const indexes = new WeakMap<TargetHealth[], Map<string, TargetHealth>>()
+/** Each pool's members by `instanceId:port`, built once per answer: a lookup per host stays O(1). */
+const indexes = new WeakMap<MemberStatus[], Map<string, MemberStatus>>()
 
-function indexOf(targets: TargetHealth[]): Map<string, TargetHealth> {
+function indexOf(targets: MemberStatus[]): Map<string, MemberStatus> {
   let index = indexes.get(targets)
   if (!index) {
     index = new Map()
@@ -26,90 +32,94 @@ function indexOf(targets: TargetHealth[]): Map<string, TargetHealth> {
   return index
 }
 
-/** The load balancer's state of each of a host's registrations. */
-export function registrationStates(host: HostRecord, snapshot: HealthSnapshot): TargetHealth[] {
-  return host.registrations.map((r) => {
-    const targets = snapshot.get(r.targetGroupArn)
+/** The load balancer's state of each of a host's memberships. */
+export function membershipStates(host: HostRecord, snapshot: HealthSnapshot): MemberStatus[] {
+  return host.memberships.map((r) => {
+    const targets = snapshot.get(r.poolId)
     return (
       (targets && indexOf(targets).get(`${host.instanceId}:${r.port}`)) ?? {
         instanceId: host.instanceId,
         port: r.port,
-        state: 'unused' as const,
-        reason: 'Target.NotRegistered'
+        ...NOT_A_MEMBER
       }
     )
   })
 }
 
+/**
+ * A member the pool's answer leaves out. Only ELBv2 exists today, so its words for that are the
+ * label and reason the log and the report have always shown.
+ */
+const NOT_A_MEMBER = { state: 'out', label: 'unused', reason: 'Target.NotRegistered' } as const
+
 export function isInService(host: HostRecord, snapshot: HealthSnapshot): boolean {
-  return registrationStates(host, snapshot).every((t) => t.state === 'healthy')
+  return membershipStates(host, snapshot).every((t) => t.state === 'in-service')
 }
 
 /** Why the load balancer does not count the host healthy, naming the group. */
 export function unhealthyReason(
   host: HostRecord,
   snapshot: HealthSnapshot,
-  groups: TargetGroup[]
+  pools: Pool[]
 ): string | undefined {
-  const regs = registrationStates(host, snapshot)
-  const bad = regs.findIndex((t) => t.state !== 'healthy')
+  const regs = membershipStates(host, snapshot)
+  const bad = regs.findIndex((t) => t.state !== 'in-service')
   if (bad < 0) return undefined
   const t = regs[bad]!
-  const group = groups.find((g) => g.arn === host.registrations[bad]!.targetGroupArn)
+  const pool = pools.find((g) => g.id === host.memberships[bad]!.poolId)
   const why = [t.reason, t.description].filter(Boolean).join(': ')
-  return `load balancer reports ${t.state} in ${group?.name ?? 'its target group'} port ${t.port}${why ? ` (${why})` : ''}`
+  return `load balancer reports ${t.label} in ${pool?.name ?? 'its target group'} port ${t.port}${why ? ` (${why})` : ''}`
 }
 
-export function groupsOf(ctx: RolloutContext, hosts: HostRecord[]): TargetGroup[] {
-  const arns = new Set(hosts.flatMap((h) => h.registrations.map((r) => r.targetGroupArn)))
-  return ctx.groups.filter((g) => arns.has(g.arn))
+export function poolsOf(ctx: RolloutContext, hosts: HostRecord[]): Pool[] {
+  const ids = new Set(hosts.flatMap((h) => h.memberships.map((r) => r.poolId)))
+  return ctx.pools.filter((g) => ids.has(g.id))
 }
 
-function targetsIn(groupArn: string, hosts: HostRecord[]): Target[] {
+function membersIn(poolId: string, hosts: HostRecord[]): Member[] {
   return hosts.flatMap((h) =>
-    h.registrations
-      .filter((r) => r.targetGroupArn === groupArn)
+    h.memberships
+      .filter((r) => r.poolId === poolId)
       .map((r) => ({ instanceId: h.instanceId, port: r.port }))
   )
 }
 
-export async function snapshot(ctx: RolloutContext, groups = ctx.groups): Promise<HealthSnapshot> {
-  return describeAll(ctx.deps.lb, groups)
+export async function snapshot(ctx: RolloutContext, pools = ctx.pools): Promise<HealthSnapshot> {
+  return describeAll(ctx.deps.lb, pools)
 }
 
-/** What ELB answers when one target of a call cannot be taken (e.g. autoscaling terminated it). */
-const INVALID_TARGET = new Set(['InvalidTargetException', 'InvalidTarget'])
-const isInvalidTarget = (err: unknown): boolean => INVALID_TARGET.has(errorName(err))
+const isRefused = (err: unknown): boolean => err instanceof MemberRefusedError
 
 /**
- * Calls `change` for the hosts of one group; when ELB refuses the call because of one target,
- * host by host, so the others still go through. Returns the hosts refused, with ELB's reason.
+ * Calls `change` for the hosts of one pool; when the load balancer refuses the call because of
+ * one member, host by host, so the others still go through. Returns the hosts refused, with the
+ * load balancer's reason.
  */
-async function eachGroup(
+async function eachPool(
   ctx: RolloutContext,
   hosts: HostRecord[],
-  change: (groupArn: string, targets: Target[]) => Promise<void>
+  change: (poolId: string, members: Member[]) => Promise<void>
 ): Promise<Map<HostRecord, string>> {
   const refused = new Map<HostRecord, string>()
-  for (const g of groupsOf(ctx, hosts)) {
-    // A host one group refused is not put into the next.
+  for (const g of poolsOf(ctx, hosts)) {
+    // A host one pool refused is not put into the next.
     const members = hosts.filter(
-      (h) => !refused.has(h) && h.registrations.some((r) => r.targetGroupArn === g.arn)
+      (h) => !refused.has(h) && h.memberships.some((r) => r.poolId === g.id)
     )
     if (members.length === 0) continue
     const call = (list: HostRecord[]) =>
-      ctx.poller.retry(() => change(g.arn, targetsIn(g.arn, list)), ctx.apiPatienceMs)
+      ctx.poller.retry(() => change(g.id, membersIn(g.id, list)), ctx.apiPatienceMs)
     try {
       await call(members)
     } catch (err) {
-      if (!isInvalidTarget(err) || members.length === 1) {
-        if (!isInvalidTarget(err)) throw err
+      if (!isRefused(err) || members.length === 1) {
+        if (!isRefused(err)) throw err
         refused.set(members[0]!, `${g.name}: ${errorMessage(err)}`)
         continue
       }
       for (const h of members) {
         await call([h]).catch((e: unknown) => {
-          if (!isInvalidTarget(e)) throw e
+          if (!isRefused(e)) throw e
           refused.set(h, `${g.name}: ${errorMessage(e)}`)
         })
       }
@@ -119,103 +129,105 @@ async function eachGroup(
 }
 
 /**
- * Deregisters the hosts from every group and port they are registered on (one call per group).
- * A target ELB no longer knows (a terminated instance) is as good as deregistered.
+ * Takes the hosts out of every pool and port they are members of (one call per pool). A member
+ * the load balancer refuses (a terminated instance) is as good as out.
  */
-export async function deregisterHosts(ctx: RolloutContext, hosts: HostRecord[]): Promise<void> {
-  await eachGroup(ctx, hosts, (arn, targets) => ctx.deps.lb.deregister(arn, targets))
+export async function takeOutHosts(ctx: RolloutContext, hosts: HostRecord[]): Promise<void> {
+  await eachPool(ctx, hosts, (id, members) => ctx.deps.lb.takeOut(id, members))
 }
 
 /**
- * Registers the hosts back into every group and port they came from (one call per group).
- * Returns the hosts ELB refused (autoscaling terminated them, say), with the reason: they are
- * taken out again of any group that already took them, so a refused host is in none.
+ * Puts the hosts back into every pool and port they came from (one call per pool). Returns the
+ * hosts the load balancer refused (autoscaling terminated them, say), with the reason: they are
+ * taken out again of any pool that already took them, so a refused host is in none.
  */
-export async function registerHosts(
+export async function putBackHosts(
   ctx: RolloutContext,
   hosts: HostRecord[]
 ): Promise<Map<HostRecord, string>> {
-  const refused = await eachGroup(ctx, hosts, (arn, targets) => ctx.deps.lb.register(arn, targets))
-  if (refused.size > 0) await deregisterHosts(ctx, [...refused.keys()])
+  const refused = await eachPool(ctx, hosts, (id, members) => ctx.deps.lb.putBack(id, members))
+  if (refused.size > 0) await takeOutHosts(ctx, [...refused.keys()])
   return refused
 }
 
 export interface WaitOutcome {
   done: HostRecord[]
   /** Hosts that did not get there in time, with the load balancer's last word on them. */
-  late: Map<HostRecord, string>
+  notReached: Map<HostRecord, string>
   cancelled: boolean
 }
 
-const GONE = new Set(['unused'])
-
-/** Waits until no registration of the hosts is draining (or still registered). */
+/** Waits until no membership of the hosts is draining (or still in the pool). */
 export function waitDrained(
   ctx: RolloutContext,
   hosts: HostRecord[],
   timeoutMs: number
 ): Promise<WaitOutcome> {
-  const groups = groupsOf(ctx, hosts)
-  const expectedMs = Math.max(0, ...groups.map((g) => g.deregistrationDelaySeconds)) * 1000
-  return waitFor(ctx, hosts, groups, timeoutMs, expectedMs, (states) =>
-    states.every((t) => GONE.has(t.state))
+  const pools = poolsOf(ctx, hosts)
+  const expectedMs = Math.max(0, ...pools.map((g) => g.drainDelaySeconds)) * 1000
+  return waitFor(ctx, hosts, pools, timeoutMs, expectedMs, (states) =>
+    states.every((t) => t.state === 'out')
   )
 }
 
-/** Waits until every registration of the hosts is healthy (`initial` is not). */
+/** Waits until every membership of the hosts is in service (entering is not). */
 export function waitHealthy(
   ctx: RolloutContext,
   hosts: HostRecord[],
   timeoutMs: number
 ): Promise<WaitOutcome> {
-  const groups = groupsOf(ctx, hosts)
+  const pools = poolsOf(ctx, hosts)
   const expectedMs =
-    Math.max(0, ...groups.map((g) => g.healthCheckIntervalSeconds * g.healthyThresholdCount)) * 1000
-  return waitFor(ctx, hosts, groups, timeoutMs, expectedMs, (states) =>
-    states.every((t) => t.state === 'healthy')
+    Math.max(0, ...pools.map((g) => g.healthCheckIntervalSeconds * g.healthyThresholdCount)) * 1000
+  return waitFor(ctx, hosts, pools, timeoutMs, expectedMs, (states) =>
+    states.every((t) => t.state === 'in-service')
   )
 }
 
 async function waitFor(
   ctx: RolloutContext,
   hosts: HostRecord[],
-  groups: TargetGroup[],
+  pools: Pool[],
   timeoutMs: number,
   expectedMs: number,
-  reached: (states: TargetHealth[]) => boolean
+  reached: (states: MemberStatus[]) => boolean
 ): Promise<WaitOutcome> {
   const done = new Set<HostRecord>()
   let last: HealthSnapshot | undefined
   const result = await ctx.poller.until(
     async () => {
-      // Only the batch's targets: at 10,000 hosts the whole group is megabytes per answer.
+      // Only the batch's members: at 10,000 hosts the whole pool is megabytes per answer.
       last = new Map(
         await Promise.all(
-          groups.map(
+          pools.map(
             async (g) =>
-              [g.arn, await ctx.deps.lb.describeTargets(g, targetsIn(g.arn, hosts))] as const
+              [g.id, await ctx.deps.lb.describeMembers(g, membersIn(g.id, hosts))] as const
           )
         )
       )
-      for (const h of hosts) if (reached(registrationStates(h, last))) done.add(h)
+      for (const h of hosts) if (reached(membershipStates(h, last))) done.add(h)
       return done.size === hosts.length ? true : undefined
     },
     { timeoutMs, expectedMs }
   )
-  const late = new Map<HostRecord, string>()
+  const notReached = new Map<HostRecord, string>()
   for (const h of hosts) {
     if (done.has(h)) continue
     if (!last) {
       // Not one describe went through (throttled all along): say so rather than guess a state.
-      late.set(h, 'no answer from the load balancer')
+      notReached.set(h, 'no answer from the load balancer')
       continue
     }
-    const states = registrationStates(h, last)
+    const states = membershipStates(h, last)
     const t = states.find((s) => !reached([s])) ?? states[0]
-    late.set(
+    notReached.set(
       h,
-      t ? `${t.state}${t.reason ? ` (${t.reason})` : ''}` : 'no answer from the load balancer'
+      t ? `${t.label}${t.reason ? ` (${t.reason})` : ''}` : 'no answer from the load balancer'
     )
   }
-  return { done: hosts.filter((h) => done.has(h)), late, cancelled: result.status === 'cancelled' }
+  return {
+    done: hosts.filter((h) => done.has(h)),
+    notReached,
+    cancelled: result.status === 'cancelled'
+  }
 }

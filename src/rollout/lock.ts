@@ -1,31 +1,23 @@
 // One lock per target group, so two runs never roll the same fleet at once. A lock records who
 // holds it and until when; a lock past its expiry belongs to a run that died, and is taken over.
 
-import type { TargetGroup } from '../fleet/types.js'
-import type { Clock } from './clock.js'
-import type { Log } from './types.js'
-import type { LockStore } from './ports.js'
-import { errorMessage, errorName } from '../aws/errors.js'
-import { formatDuration } from '../report/format.js'
+import type { Pool } from '../ports/load-balancer.js'
+import type { Clock } from '../shared/clock.js'
+import type { Log } from '../ports/log.js'
+import type { HeldLocks, LockStore, LockValue } from '../ports/lock-store.js'
+import { errorMessage, errorName } from '../shared/errors.js'
+import { formatDuration } from '../shared/format.js'
+import type { Settings } from '../settings.js'
+import { batchCount } from './plan.js'
+import { drainTimeoutMs } from './timeouts.js'
 
 export const LOCK_PREFIX = '/rolling-deploy/lock/'
 
-export interface LockValue {
-  runUrl: string
-  startedAt: string
-  expiresAt: string
-}
-
-export const lockName = (group: TargetGroup): string => `${LOCK_PREFIX}${group.name}`
+export const lockName = (group: Pool): string => `${LOCK_PREFIX}${group.name}`
 
 /** Another run holds a lock: this one must not change anything. */
 export class LockHeldError extends Error {
   override name = 'LockHeldError'
-}
-
-export interface HeldLocks {
-  names: string[]
-  value: LockValue
 }
 
 function parse(raw: string | undefined): LockValue | undefined {
@@ -56,7 +48,7 @@ function accessHint(err: unknown, action: string): Error {
  */
 export async function acquireLocks(
   store: LockStore,
-  groups: TargetGroup[],
+  groups: Pool[],
   runUrl: string,
   ttlMs: number,
   clock: Clock,
@@ -141,4 +133,21 @@ export function lockTtlMs(
 ): number {
   const perBatch = timeouts.drainMs + timeouts.commandMs + 2 * timeouts.healthMs + 60_000
   return Math.max(1, batches) * perBatch + timeouts.canaryMs + 15 * 60_000
+}
+
+/**
+ * The time-to-live of this run's locks: lockTtlMs over the most batches the run can have (twice
+ * as many when on-failure: rollback may roll every one back), each taking every timeout.
+ */
+export function lockTtlFor(settings: Settings, pools: Pool[], hostCount: number): number {
+  const batches = batchCount(settings.batchSize, hostCount, settings.minHealthyPercent)
+  return lockTtlMs(
+    {
+      drainMs: drainTimeoutMs(settings, pools),
+      commandMs: settings.commandTimeoutMs,
+      healthMs: settings.healthTimeoutMs,
+      canaryMs: settings.canaryWaitMs
+    },
+    batches * (settings.onFailure === 'rollback' ? 2 : 1)
+  )
 }

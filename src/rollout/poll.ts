@@ -4,8 +4,8 @@
 // the time waited so far when the length is unknown (a deploy).
 // Transient AWS errors during a wait only mean "not yet": they are never a verdict.
 
-import type { Clock } from './clock.js'
-import { isTransient } from '../aws/errors.js'
+import type { Clock } from '../shared/clock.js'
+import { isTransient } from '../shared/errors.js'
 
 export interface PollOptions {
   timeoutMs: number

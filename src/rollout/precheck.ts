@@ -5,7 +5,7 @@ import type { RolloutContext } from './context.js'
 import type { HealthSnapshot } from './load-balancer.js'
 import { unhealthyReason } from './load-balancer.js'
 import { readHealth } from './health-check.js'
-import type { HostRecord } from './types.js'
+import type { HostRecord } from './outcome.js'
 
 /** Each failing host with the reason; hosts not in the map passed. */
 export async function precheck(
@@ -15,7 +15,7 @@ export async function precheck(
 ): Promise<Map<HostRecord, string>> {
   const failed = new Map<HostRecord, string>()
   for (const h of hosts) {
-    const why = unhealthyReason(h, lbView, ctx.groups)
+    const why = unhealthyReason(h, lbView, ctx.pools)
     if (why) failed.set(h, why)
   }
   const candidates = hosts.filter((h) => !failed.has(h))

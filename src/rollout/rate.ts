@@ -4,7 +4,7 @@
 // limiter too, but it switches on only after a call was throttled and then slows every call of
 // the client; this one keeps the known bursts (a poll of 20 commands) from being throttled at all.
 
-import type { Clock } from './clock.js'
+import type { Clock } from '../shared/clock.js'
 
 export class RateLimiter {
   private tokens: number

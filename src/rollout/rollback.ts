@@ -6,14 +6,14 @@
 // no capacity. A host whose rollback passes ends rolled-back; one whose rollback fails ends
 // failed ("rollback: ...") and stays out of the load balancer.
 
-import { batchSizeAt, groupBlock, takeOut, type GroupCapacity } from '../plan.js'
+import { batchSizeAt, groupBlock, takeOut, type GroupCapacity } from './plan.js'
 import type { Settings } from '../settings.js'
 import { runBatch, type Cycle } from './batch-cycle.js'
 import { awaitCapacity, type CapacityView, type Choice } from './capacity.js'
 import { rollbackSpec } from './command-spec.js'
 import type { RolloutContext } from './context.js'
 import { isInService } from './load-balancer.js'
-import type { HostRecord } from './types.js'
+import type { HostRecord } from './outcome.js'
 
 export interface RollbackOutcome {
   /** Every host of the queue went through its rollback cycle. */
@@ -40,9 +40,9 @@ export function rollbackQueue(records: readonly HostRecord[]): HostRecord[] {
 }
 
 export async function rollBack(ctx: RolloutContext, maxFailures: number): Promise<RollbackOutcome> {
-  const { book, deps, settings } = ctx
+  const { ledger, deps, settings } = ctx
   const cycle = rollbackCycle(settings)
-  const queue = rollbackQueue(book.records)
+  const queue = rollbackQueue(ledger.records)
   const outcome: RollbackOutcome = { completed: false, attempted: 0 }
   deps.log.info(
     `rolling back ${queue.length} host(s): ${queue.map((h) => h.instanceId).join(', ') || 'none'}`
@@ -58,7 +58,7 @@ export async function rollBack(ctx: RolloutContext, maxFailures: number): Promis
     })
     if (capacity.status === 'stop') return { ...outcome, stoppedBecause: capacity.reason }
     if (capacity.status === 'interrupted' || ctx.poller.cancelled) return outcome
-    const batch = capacity.ids.map((id) => book.get(id))
+    const batch = capacity.ids.map((id) => ledger.get(id))
     queue.splice(0, queue.length, ...queue.filter((h) => !batch.includes(h)))
     const before = new Map(
       batch.map((h) => [h, { state: h.state, step: h.step, reason: h.reason }])
@@ -74,7 +74,7 @@ export async function rollBack(ctx: RolloutContext, maxFailures: number): Promis
       const was = before.get(h)!
       if (h.state === 'rolled-back' && was.state === 'failed') {
         // The report keeps why the deploy failed on a host whose rollback then passed.
-        book.update(h, {
+        ledger.update(h, {
           reason: `deploy failed at ${was.step}: ${was.reason ?? 'see the log'}; rolled back`
         })
       }

@@ -2,9 +2,10 @@
 // SSM's overall command status can read Success while some invocations were Undeliverable.
 
 import type { RolloutContext } from './context.js'
-import type { CommandSpec, Invocation, SentCommand } from './ports.js'
-import { MAX_INSTANCES_PER_COMMAND, chunks } from '../aws/ssm.js'
-import { errorName } from '../aws/errors.js'
+import type { CommandSpec, Invocation, SentCommand } from '../ports/command-runner.js'
+import { MAX_INSTANCES_PER_COMMAND } from '../ports/command-runner.js'
+import { chunks } from '../shared/chunks.js'
+import { errorName } from '../shared/errors.js'
 import type { PollOptions } from './poll.js'
 
 const TERMINAL = new Set([

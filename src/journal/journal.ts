@@ -3,21 +3,19 @@
 // it changes, so a cancelled or crashed run still leaves an up-to-date account.
 
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
-import type { HeldLocks } from './rollout/lock.js'
-import type { HostRecord } from './rollout/types.js'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import type { HeldLocks } from '../ports/lock-store.js'
+import type { HostRecord } from '../rollout/outcome.js'
 
-export interface JournalHost {
-  instanceId: string
-  registrations: HostRecord['registrations']
-  state: HostRecord['state']
-  step: HostRecord['step']
-  commandSent: boolean
-  commandId?: string
-  reason?: string
-  /** The batch cycle the host was in (absent in journals of older versions). */
-  cycle?: HostRecord['cycle']
-}
+/**
+ * A host as the post step needs it: a view of the rollout's HostRecord (`cycle` is absent in
+ * journals of older versions).
+ */
+export type JournalHost = Pick<
+  HostRecord,
+  'instanceId' | 'memberships' | 'state' | 'step' | 'commandSent' | 'commandId' | 'reason' | 'cycle'
+>
 
 export interface Journal {
   version: 1
@@ -37,7 +35,7 @@ export function outOfServiceHosts(records: readonly HostRecord[]): JournalHost[]
     .filter((h) => h.outOfService)
     .map((h) => ({
       instanceId: h.instanceId,
-      registrations: h.registrations,
+      memberships: h.memberships,
       state: h.state,
       step: h.step,
       commandSent: h.commandSent,
@@ -87,6 +85,17 @@ export class JournalWriter {
     this.last = json
     this.save(json)
   }
+}
+
+/**
+ * Where the main step keeps its journal: the runner's temp folder (cleaned after the job), one
+ * file per run and step, so two steps of one job using the action never share a journal.
+ */
+export function journalPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(
+    env.RUNNER_TEMP || tmpdir(),
+    `rolling-deploy-journal-${env.GITHUB_RUN_ID ?? process.pid}-${env.GITHUB_ACTION ?? 'step'}.json`
+  )
 }
 
 /**

@@ -15,8 +15,8 @@ import {
   ids,
   settingsFor
 } from '../support/fake-ports.js'
-import type { RolloutOutcome } from '../../src/rollout/types.js'
-import { ConfigError } from '../../src/rollout/types.js'
+import type { RolloutOutcome } from '../../src/rollout/outcome.js'
+import { ConfigError } from '../../src/shared/config-error.js'
 import { CloudWatchAlarms } from '../../src/aws/cloudwatch.js'
 import { ALARM_WATCH_MS } from '../../src/rollout/alarms.js'
 

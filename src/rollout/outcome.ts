@@ -1,9 +1,7 @@
-// The rollout's record of each host and of the run: what the report, the summary, the
-// post step and the tests read.
+// The rollout's public outcome: its record of each host and of the run. The one rollout file
+// that report/, the journal and the entry files read.
 
-import type { Registration, TargetGroup } from '../fleet/types.js'
-import type { AlarmSource, CommandRunner, LoadBalancer } from './ports.js'
-import type { Clock } from './clock.js'
+import type { Membership, Pool } from '../ports/load-balancer.js'
 
 export type HostState = 'pending' | 'deployed' | 'failed' | 'skipped' | 'rolled-back'
 
@@ -26,7 +24,7 @@ export type RunResult = 'success' | 'failed' | 'rolled-back' | 'cancelled' | 'dr
 
 export interface HostRecord {
   instanceId: string
-  registrations: Registration[]
+  memberships: Membership[]
   /** 1-based; null while unplanned and for skipped hosts. */
   batch: number | null
   state: HostState
@@ -67,7 +65,8 @@ export interface RolloutOutcome {
   result: RunResult
   /** Why the run stopped, when it did not succeed. */
   reason?: string
-  groups: TargetGroup[]
+  /** The pools the run deployed through (target groups today). */
+  pools: Pool[]
   hosts: HostRecord[]
   batches: BatchRecord[]
   startedAt: number
@@ -76,35 +75,4 @@ export interface RolloutOutcome {
   capacity: Array<{ at: number; inService: number }>
   fleetSize: number
   minInService: number
-}
-
-export interface Log {
-  info(message: string): void
-  warning(message: string): void
-  error(message: string): void
-  group<T>(name: string, fn: () => Promise<T>): Promise<T>
-}
-
-export interface RolloutDeps {
-  lb: LoadBalancer
-  runner: CommandRunner
-  clock: Clock
-  log: Log
-  alarms?: AlarmSource
-  /** Aborts on SIGINT/SIGTERM: the rollout starts no new work once it fires. */
-  signal?: AbortSignal
-  /** Jitter source for polling; Math.random by default. */
-  random?: () => number
-  /**
-   * Locks the target groups against a concurrent run, before any command reaches a host (not
-   * called on a dry run). Throwing LockHeldError stops the run with nothing changed.
-   */
-  lock?: (groups: TargetGroup[], hostCount: number) => Promise<void>
-  /** Called after every change of a host's record, for the journal the post step reads. */
-  onChange?: (hosts: readonly HostRecord[]) => void
-}
-
-/** A problem with what the user asked for (unknown target group, empty fleet, ...). */
-export class ConfigError extends Error {
-  override name = 'ConfigError'
 }

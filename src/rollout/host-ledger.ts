@@ -1,11 +1,11 @@
 // The rollout's ledger: one record per host, changed only through here so every change reaches
 // the journal (onChange) that the post step reads after a cancel.
 
-import type { Host } from '../fleet/types.js'
-import type { Clock } from './clock.js'
-import type { HostRecord, HostState } from './types.js'
+import type { Host } from './discover.js'
+import type { Clock } from '../shared/clock.js'
+import type { HostRecord, HostState } from './outcome.js'
 
-export class HostBook {
+export class HostLedger {
   readonly records: HostRecord[]
   private readonly byId = new Map<string, HostRecord>()
 
@@ -16,7 +16,7 @@ export class HostBook {
   ) {
     this.records = hosts.map((h) => ({
       instanceId: h.instanceId,
-      registrations: h.registrations,
+      memberships: h.memberships,
       batch: null,
       state: 'pending',
       step: 'discover',

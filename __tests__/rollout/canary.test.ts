@@ -3,7 +3,7 @@
 
 import { describe, it, expect } from '@jest/globals'
 import { FakeWorld, MIN, SEC, byHost, counts, ids, settingsFor } from '../support/fake-ports.js'
-import type { RolloutOutcome } from '../../src/rollout/types.js'
+import type { RolloutOutcome } from '../../src/rollout/outcome.js'
 
 const BAKE = 5 * MIN
 

@@ -1,8 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
-import { acquireLocks, LockHeldError, lockTtlMs, releaseLocks } from '../../src/rollout/lock.js'
-import type { LockStore } from '../../src/rollout/ports.js'
-import type { TargetGroup } from '../../src/fleet/types.js'
-import type { Log } from '../../src/rollout/types.js'
+import {
+  acquireLocks,
+  LockHeldError,
+  lockTtlFor,
+  lockTtlMs,
+  releaseLocks
+} from '../../src/rollout/lock.js'
+import { settingsFor } from '../support/fake-ports.js'
+import type { LockStore } from '../../src/ports/lock-store.js'
+import type { Pool } from '../../src/ports/load-balancer.js'
+import type { Log } from '../../src/ports/log.js'
 import { VirtualClock } from '../support/virtual-clock.js'
 
 class MemoryStore implements LockStore {
@@ -33,14 +40,14 @@ class MemoryStore implements LockStore {
   }
 }
 
-const group = (name: string): TargetGroup => ({
-  arn: `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${name}/abc`,
+const group = (name: string): Pool => ({
+  id: `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${name}/abc`,
   name,
-  targetType: 'instance',
-  healthCheckPort: 'traffic-port',
+  kind: 'alb',
+  healthCheckPortLabel: 'traffic-port',
   healthCheckIntervalSeconds: 5,
   healthyThresholdCount: 2,
-  deregistrationDelaySeconds: 30
+  drainDelaySeconds: 30
 })
 
 function recordingLog() {
@@ -149,5 +156,35 @@ describe('run lock', () => {
     const t = { drainMs: 60_000, commandMs: 600_000, healthMs: 300_000, canaryMs: 0 }
     expect(lockTtlMs(t, 4)).toBeGreaterThan(4 * (60_000 + 600_000 + 2 * 300_000))
     expect(lockTtlMs(t, 8)).toBeGreaterThan(lockTtlMs(t, 4))
+  })
+})
+
+describe("lockTtlFor: the run's lock time-to-live from its settings and pools", () => {
+  const MIN = 60_000
+  const base = { commandTimeoutMs: 10 * MIN, healthTimeoutMs: 5 * MIN, canaryWaitMs: 0 }
+  const perBatch = (drainMs: number) => drainMs + 10 * MIN + 2 * 5 * MIN + MIN
+
+  it('counts the planned batches and drains for the longest delay plus 60 s by default', () => {
+    // 4 hosts one at a time: 4 batches; pools drain 30 s and 120 s: 180 s per drain.
+    const s = settingsFor({
+      ...base,
+      batchSize: [{ kind: 'count', value: 1 }],
+      minHealthyPercent: 50
+    })
+    const pools = [group('web'), { ...group('api'), drainDelaySeconds: 120 }]
+    expect(lockTtlFor(s, pools, 4)).toBe(4 * perBatch(180_000) + 15 * MIN)
+  })
+
+  it('takes drain-timeout when given, the canary wait once, and twice the batches with rollback', () => {
+    const s = settingsFor({
+      ...base,
+      batchSize: [{ kind: 'count', value: 2 }],
+      minHealthyPercent: 0,
+      drainTimeoutMs: 2 * MIN,
+      canaryWaitMs: 7 * MIN,
+      onFailure: 'rollback'
+    })
+    // 5 hosts two at a time: 3 batches, 6 cycles with their rollbacks.
+    expect(lockTtlFor(s, [group('web')], 5)).toBe(6 * perBatch(2 * MIN) + 7 * MIN + 15 * MIN)
   })
 })

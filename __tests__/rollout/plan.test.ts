@@ -1,14 +1,15 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
 import {
+  batchCount,
   batchSizeAt,
   capacityAllowance,
   minInService,
   pickBatch,
   planBatches
-} from '../src/plan.js'
-import type { Amount } from '../src/settings.js'
-import { ids } from './support/fake-ports.js'
+} from '../../src/rollout/plan.js'
+import type { Amount } from '../../src/settings.js'
+import { ids } from '../support/fake-ports.js'
 
 const count = (value: number): Amount => ({ kind: 'count', value })
 const pct = (value: number): Amount => ({ kind: 'percent', value })
@@ -145,5 +146,35 @@ describe('the capacity guard per target group', () => {
     expect(alone.notes).toEqual([
       'batch 3: taking out i-3 would leave tg-c with 0 of 1 host(s) in service, 1 must stay in service (min-healthy-percent 50); tg-c has too few hosts to take any out at this min-healthy-percent: add hosts, or set min-healthy-percent: 0 to accept it going dark; the run will wait for capacity to recover'
     ])
+  })
+})
+
+describe('batchCount', () => {
+  it('counts the batches planBatches makes of a fleet all in service, without naming hosts', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.integer({ min: 1, max: 12 }).map(count),
+            fc.integer({ min: 1, max: 100 }).map(pct)
+          ),
+          {
+            minLength: 1,
+            maxLength: 4
+          }
+        ),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 0, max: 100 }),
+        (asked, hosts, minHealthy) => {
+          const planned = planBatches(asked, ids(hosts), hosts, minHealthy).batches.length
+          expect(batchCount(asked, hosts, minHealthy)).toBe(planned)
+        }
+      )
+    )
+  })
+
+  it('is one host per batch when min-healthy-percent leaves no room', () => {
+    expect(batchCount([count(5)], 4, 100)).toBe(4)
+    expect(batchCount([count(5)], 10, 0)).toBe(2)
   })
 })

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
-import { discoverFleet } from '../../src/fleet/discover.js'
-import { ConfigError } from '../../src/rollout/types.js'
+import { discoverFleet } from '../../src/rollout/discover.js'
+import { ConfigError } from '../../src/shared/config-error.js'
 import { FakeWorld } from '../support/fake-ports.js'
 
 describe('discoverFleet', () => {
@@ -14,18 +14,18 @@ describe('discoverFleet', () => {
     const fleet = await discoverFleet(world, ['tg-a', 'tg-b'])
     const a = world.group('tg-a').arn
     const b = world.group('tg-b').arn
-    expect(fleet.groups.map((g) => g.name)).toEqual(['tg-a', 'tg-b'])
+    expect(fleet.pools.map((g) => g.name)).toEqual(['tg-a', 'tg-b'])
     expect(fleet.hosts).toEqual([
-      { instanceId: 'i-1', registrations: [{ targetGroupArn: a, port: 80 }] },
+      { instanceId: 'i-1', memberships: [{ poolId: a, port: 80 }] },
       {
         instanceId: 'i-2',
-        registrations: [
-          { targetGroupArn: a, port: 80 },
-          { targetGroupArn: b, port: 8080 },
-          { targetGroupArn: b, port: 8081 }
+        memberships: [
+          { poolId: a, port: 80 },
+          { poolId: b, port: 8080 },
+          { poolId: b, port: 8081 }
         ]
       },
-      { instanceId: 'i-3', registrations: [{ targetGroupArn: b, port: 8080 }] }
+      { instanceId: 'i-3', memberships: [{ poolId: b, port: 8080 }] }
     ])
     // One DescribeTargetHealth per group, never one per host.
     expect(world.calls).toEqual(['resolve tg-a,tg-b', 'describe tg-a', 'describe tg-b'])
@@ -54,7 +54,7 @@ describe('discoverFleet', () => {
     const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ['i-1'] }] })
     const arn = world.group('tg-a').arn
     const fleet = await discoverFleet(world, [arn, 'tg-a'])
-    expect(fleet.groups).toHaveLength(1)
+    expect(fleet.pools).toHaveLength(1)
     expect(fleet.hosts).toHaveLength(1)
   })
 

@@ -7,7 +7,7 @@ import {
   settingsFor,
   type DeployBehaviour
 } from '../support/fake-ports.js'
-import type { InvocationStatus } from '../../src/rollout/ports.js'
+import type { InvocationStatus } from '../../src/ports/command-runner.js'
 
 /** Three hosts; i-1 (the first batch) gets the deploy behaviour. */
 function worldWith(deploy: DeployBehaviour) {

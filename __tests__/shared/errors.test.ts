@@ -10,7 +10,7 @@ import {
   InternalServerError,
   SSMClient
 } from '@aws-sdk/client-ssm'
-import { errorMessage, errorName, isThrottling, isTransient } from '../../src/aws/errors.js'
+import { errorMessage, errorName, isThrottling, isTransient } from '../../src/shared/errors.js'
 
 /** An error shaped like the SDK's ServiceException once its retries are spent. */
 function serviceError(name: string, status: number, extra: Record<string, unknown> = {}) {

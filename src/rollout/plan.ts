@@ -1,6 +1,6 @@
 // Batches and the capacity guard. Pure arithmetic: no AWS, no clock.
 
-import { resolveAmount, type Amount } from './settings.js'
+import { resolveAmount, type Amount } from '../settings.js'
 
 /** Hosts that must stay healthy and in service during every batch: ceil(percent × fleet / 100). */
 export function minInService(minHealthyPercent: number, fleetSize: number): number {
@@ -107,6 +107,19 @@ export function takeOut(
   out: Map<GroupCapacity, number>
 ): void {
   for (const g of groups) if (isMember(g, id)) out.set(g, (out.get(g) ?? 0) + 1)
+}
+
+/**
+ * How many batches planBatches makes of `hostCount` hosts, all in service and with no pool's own
+ * minimum in the way: the most a run can have, for the lock's time-to-live.
+ */
+export function batchCount(sizes: Amount[], hostCount: number, minHealthyPercent: number): number {
+  const allowance = capacityAllowance(hostCount, minInService(minHealthyPercent, hostCount))
+  let n = 0
+  for (let rest = hostCount; rest > 0; n++) {
+    rest -= Math.max(1, Math.min(batchSizeAt(sizes, n, hostCount), allowance, rest))
+  }
+  return n
 }
 
 export interface Plan {

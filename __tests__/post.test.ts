@@ -1,12 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
-import { renderPostSummary, restoreAfterCancel, type PostDeps } from '../../src/post.js'
-import type { Journal, JournalHost } from '../../src/journal.js'
-import { JournalWriter, journalFileSaver, readJournal, readJournalFile } from '../../src/journal.js'
+import { renderPostSummary, restoreAfterCancel, type PostDeps } from '../src/post.js'
+import type { Journal, JournalHost } from '../src/journal/journal.js'
+import {
+  JournalWriter,
+  journalFileSaver,
+  readJournal,
+  readJournalFile
+} from '../src/journal/journal.js'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { LockStore } from '../../src/rollout/ports.js'
-import type { HostRecord } from '../../src/rollout/types.js'
+import type { LockStore } from '../src/ports/lock-store.js'
+import type { HostRecord } from '../src/rollout/outcome.js'
 
 const TG_A = 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/a/1'
 const TG_B = 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/b/2'
@@ -14,9 +19,9 @@ const TG_B = 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/b/2'
 function host(id: string, patch: Partial<JournalHost>): JournalHost {
   return {
     instanceId: id,
-    registrations: [
-      { targetGroupArn: TG_A, port: 80 },
-      { targetGroupArn: TG_B, port: 8080 }
+    memberships: [
+      { poolId: TG_A, port: 80 },
+      { poolId: TG_B, port: 8080 }
     ],
     state: 'pending',
     step: 'drain',
@@ -40,12 +45,12 @@ function deps(failRegister = false) {
   }
   const d: PostDeps = {
     lb: {
-      resolveTargetGroups: async () => [],
-      describeTargets: async () => [],
-      deregister: async (arn, t) => {
+      resolvePools: async () => [],
+      describeMembers: async () => [],
+      takeOut: async (arn, t) => {
         calls.push(`deregister ${arn} ${t.map((x) => `${x.instanceId}:${x.port}`).join(',')}`)
       },
-      register: async (arn, t) => {
+      putBack: async (arn, t) => {
         calls.push(`register ${arn} ${t.map((x) => `${x.instanceId}:${x.port}`).join(',')}`)
         if (failRegister) throw Object.assign(new Error('denied'), { name: 'AccessDenied' })
       }
@@ -122,7 +127,7 @@ describe('post step after a cancel', () => {
 describe('journal', () => {
   const record = (id: string, patch: Partial<HostRecord>): HostRecord => ({
     instanceId: id,
-    registrations: [{ targetGroupArn: TG_A, port: 80 }],
+    memberships: [{ poolId: TG_A, port: 80 }],
     batch: 1,
     state: 'pending',
     step: 'plan',

@@ -6,7 +6,7 @@ import { FakeWorld, byHost, counts, ids, type FakeHost } from '../support/fake-p
 import { settingsFor } from '../support/settings.js'
 import type { Settings } from '../../src/settings.js'
 import { rollbackQueue } from '../../src/rollout/rollback.js'
-import type { HostRecord } from '../../src/rollout/types.js'
+import type { HostRecord } from '../../src/rollout/outcome.js'
 
 const failDeploy: Partial<FakeHost> = {
   deploy: { status: 'Failed', exitCode: 3, stderr: 'migration failed' }
@@ -236,7 +236,7 @@ describe('rollback queue', () => {
     commandSent = true
   ): HostRecord => ({
     instanceId: id,
-    registrations: [],
+    memberships: [],
     batch,
     state,
     step: 'done',

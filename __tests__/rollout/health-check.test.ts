@@ -4,7 +4,6 @@ import {
   MIN,
   byHost,
   counts,
-  ids,
   settingsFor,
   type FakeHost
 } from '../support/fake-ports.js'
@@ -93,44 +92,6 @@ describe('health after the deploy', () => {
   })
 })
 
-describe('final check', () => {
-  it('fails a deployed host that no longer reports expected-version at the end', async () => {
-    const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ['i-1', 'i-2', 'i-3'] }] })
-    // Someone reverts i-1 while i-3 deploys.
-    world.when('send deploy i-3', () => (world.host('i-1').version = 'v1'))
-    const out = await world.run(settingsFor({ expectedVersion: 'v2' }))
-
-    expect(out.result).toBe('failed')
-    expect(byHost(out)).toMatchObject({
-      'i-1': { state: 'failed', step: 'final-check' },
-      'i-2': { state: 'deployed', step: 'done' },
-      'i-3': { state: 'deployed', step: 'done' }
-    })
-    expect(byHost(out)['i-1']!.reason).toMatch(/reports version v1, expected v2/)
-    expect(out.hosts[0]!.version).toBe('v1')
-    // The final check reads every deployed host after the last batch.
-    const last = world.ok().lastIndexOf('register tg-a i-3:80')
-    expect(world.ok().slice(last)).toContain('send health i-1,i-2,i-3')
-  })
-
-  it('tolerates a final-check failure within max-failures', async () => {
-    const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ['i-1', 'i-2', 'i-3'] }] })
-    world.when('send deploy i-3', () => (world.host('i-1').version = 'v1'))
-    const out = await world.run(
-      settingsFor({ expectedVersion: 'v2', maxFailures: { kind: 'count', value: 1 } })
-    )
-    expect(out.result).toBe('success')
-    expect(counts(out)).toMatchObject({ deployed: 2, failed: 1 })
-  })
-
-  it('is skipped without expected-version', async () => {
-    const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ['i-1', 'i-2'] }] })
-    const out = await world.run(settingsFor())
-    expect(out.result).toBe('success')
-    expect(world.ok().at(-1)).toMatch(/^describe/)
-  })
-})
-
 describe('where health is read on the host', () => {
   const groups = [
     { name: 'tg-a', healthCheckPath: '/_status', targets: ['i-1', 'i-2'] },
@@ -167,52 +128,5 @@ describe('where health is read on the host', () => {
       instanceIds: ['i-1', 'i-2', 'i-3', 'i-4'],
       probe: { port: 7000, path: '/v' }
     })
-  })
-})
-
-describe('a host the load balancer refuses back', () => {
-  const invalidTarget = () =>
-    Object.assign(
-      new Error("The following targets are not in a running state and cannot be registered: 'i-2'"),
-      {
-        name: 'InvalidTargetException',
-        $metadata: { httpStatusCode: 400 }
-      }
-    )
-
-  it('fails only that host of the batch at restore; the others go back in', async () => {
-    const world = new FakeWorld({
-      groups: [
-        { name: 'tg-a', targets: ids(4) },
-        { name: 'tg-b', targets: ['i-2:8080', 'i-3:8080'] }
-      ]
-    })
-    // Autoscaling took i-2 away: tg-b refuses it, after tg-a took it back.
-    world.fail((c) => c.startsWith('register tg-b') && c.includes('i-2:'), Infinity, invalidTarget)
-    const out = await world.run(
-      settingsFor({
-        targetGroups: ['tg-a', 'tg-b'],
-        batchSize: [{ kind: 'count', value: 2 }],
-        minHealthyPercent: 0,
-        maxFailures: { kind: 'count', value: 1 }
-      })
-    )
-
-    expect(out.result).toBe('success')
-    expect(byHost(out)['i-1']).toMatchObject({ state: 'deployed' })
-    expect(byHost(out)['i-2']).toMatchObject({ state: 'failed', step: 'restore' })
-    expect(byHost(out)['i-2']!.reason).toMatch(
-      /^the load balancer refused it back: tg-b: The following targets are not in a running state/
-    )
-    // Out of every group again, tg-a included.
-    expect(world.callsFor('i-2').filter((c) => /^(de)?register/.test(c))).toEqual([
-      'deregister tg-a i-1:80,i-2:80',
-      'deregister tg-b i-2:8080',
-      'register tg-a i-1:80,i-2:80',
-      'deregister tg-a i-2:80',
-      'deregister tg-b i-2:8080'
-    ])
-    expect(world.calls).toContain('register tg-b i-2:8080 !InvalidTargetException')
-    expect(counts(out)).toMatchObject({ deployed: 3, failed: 1 })
   })
 })
