@@ -279,7 +279,7 @@ describe('suspend and resume', () => {
     // ResourceContention: "You already have a pending update…", HTTP 500 (API_SuspendProcesses).
     asg.on(SuspendProcessesCommand).rejects(
       Object.assign(new Error('You already have a pending update'), {
-        name: 'ResourceContention',
+        name: 'ResourceContentionFault', // the SDK's name for the wire code ResourceContention
         $fault: 'server',
         $metadata: { httpStatusCode: 500 }
       })
