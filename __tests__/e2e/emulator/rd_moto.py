@@ -1547,5 +1547,10 @@ def main(argv: list[str] | None = None) -> None:
         shutdown()
 
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rd_autoscaling  # noqa: E402 - Auto Scaling groups, instance refreshes (that module's docstring)
+
+rd_autoscaling.install(sys.modules[__name__])
+
 if __name__ == "__main__":
     main()
