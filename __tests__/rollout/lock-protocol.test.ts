@@ -142,6 +142,16 @@ describe('renew and release', () => {
     expect(parseRecord(store.entries.get(LOCK)?.value)).toEqual(thief)
   })
 
+  it('renews through its own claim when the claim create was retried after it succeeded', async () => {
+    const store = new LostAnswerStore()
+    const mine = rec('run-a', T0 + 1000)
+    await acquire(store, LOCK, mine, { now })
+    store.lose.add(`create ${claimName(LOCK, { value: '', version: 1 }, mine)}`)
+    expect(await renew(store, LOCK, mine, new Date(T0 + 9000).toISOString())).toBe('renewed')
+    expect(store.entries.get(LOCK)?.version).toBe(2)
+    expect([...store.entries.keys()]).toEqual([LOCK])
+  })
+
   it('deletes its own lock and leaves another run’s in place', async () => {
     const store = new MemoryParameterStore()
     const mine = rec('run-a', T0 + 1000)

@@ -1,6 +1,7 @@
 // SSM Parameter Store in memory, for the lock protocol and the account codec. It follows:
 // - PutParameter (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html):
-//   Overwrite=false on an existing name fails with ParameterAlreadyExists; Overwrite=true creates or
+//   Overwrite=false on an existing name fails with ParameterAlreadyExists ("The parameter already
+//   exists. You can't create duplicate parameters."), whoever created it; Overwrite=true creates or
 //   replaces; the answer carries the new Version.
 // - "Working with parameter versions in Parameter Store" (userguide/sysman-paramstore-versions.html):
 //   a new parameter is version 1; each change of value adds one.

@@ -1,6 +1,8 @@
 // The account as SSM Parameter Store values. A Standard parameter holds 4 KB (4,096 characters;
-// "Changing Parameter Store throughput" in the Systems Manager user guide: Standard up to 4 KB and
-// free, Advanced up to 8 KB and billed), so the account is compacted (pools and command IDs named
+// "Changing Parameter Store throughput" in the Systems Manager user guide,
+// https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-throughput.html:
+// Standard up to 4 KB and no storage charge, Advanced up to 8 KB and billed; SSM's own refusal
+// reads "Standard tier parameters support a maximum parameter value of 4096 characters"), so the account is compacted (pools and command IDs named
 // once, each host a short row), deflated, base64-encoded and cut into shards of at most
 // SHARD_CHARS. 1,000 hosts out at once take a handful of Standard parameters.
 //
