@@ -15,6 +15,7 @@ export const Input = {
   MinHealthyPercent: 'min-healthy-percent',
   SkipUnhealthy: 'skip-unhealthy',
   DrainTimeout: 'drain-timeout',
+  MinDrain: 'min-drain',
   CommandTimeout: 'command-timeout',
   OnFailure: 'on-failure',
   RollbackCommand: 'rollback-command',

@@ -28,6 +28,11 @@ export interface Settings {
   skipUnhealthy: boolean
   /** Overrides the default: the target groups' longest deregistration delay + 1m. */
   drainTimeoutMs?: number
+  /**
+   * Shortest time from a host's last deregistration to its deploy (`min-drain`). Undefined: by
+   * pool kind, 30 s ALB, 120 s NLB, 0 HAProxy (see rollout/timeouts.ts).
+   */
+  minDrainMs?: number
   commandTimeoutMs: number
   onFailure: OnFailure
   rollbackCommand?: string

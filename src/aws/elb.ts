@@ -199,6 +199,9 @@ export class ElbLoadBalancer implements LoadBalancer {
       new DescribeTargetGroupAttributesCommand({ TargetGroupArn: tg.TargetGroupArn })
     )
     const delay = attrs.Attributes?.find((a) => a.Key === 'deregistration_delay.timeout_seconds')
+    const termination = attrs.Attributes?.find(
+      (a) => a.Key === 'deregistration_delay.connection_termination.enabled'
+    )
     const targetType = tg.TargetType ?? 'instance'
     const port = tg.HealthCheckPort ?? 'traffic-port'
     return {
@@ -214,7 +217,10 @@ export class ElbLoadBalancer implements LoadBalancer {
       healthCheckIntervalSeconds: tg.HealthCheckIntervalSeconds ?? 30,
       healthyThresholdCount: tg.HealthyThresholdCount ?? 5,
       // AWS's documented default when the attribute is absent.
-      drainDelaySeconds: delay?.Value !== undefined ? Number(delay.Value) : 300
+      drainDelaySeconds: delay?.Value !== undefined ? Number(delay.Value) : 300,
+      // NLB only; its documented default is false (NLB target group attributes).
+      connectionTermination:
+        kindOf(tg.Protocol) === 'nlb' ? termination?.Value === 'true' : undefined
     }
   }
 }

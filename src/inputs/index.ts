@@ -11,6 +11,7 @@ import { parseDurationInput, SECOND_MS, type DurationLimits } from './durations.
 import { truncate, type InputError } from './errors.js'
 import { parseAlarms, parseOnFailure, parseRollbackCommand } from './failure.js'
 import { parseExpectedVersion, parseHealthPath, parseHealthPort } from './health.js'
+import { parseMinDrain } from './min-drain.js'
 import { parseRegion } from './region.js'
 import { parseTargetGroups } from './target-groups.js'
 
@@ -62,6 +63,7 @@ export function parseInputs(
   const skipUnhealthy = boolean(Input.SkipUnhealthy, true)
   const drainRaw = read(Input.DrainTimeout)
   const drainTimeoutMs = drainRaw === '' ? undefined : duration(Input.DrainTimeout, '', { min: 0 })
+  const minDrainMs = parseMinDrain(Input.MinDrain, read(Input.MinDrain), fail)
   const commandTimeoutMs = duration(Input.CommandTimeout, '10m', {
     min: SECOND_MS,
     tooShort: 'use at least 1s (SSM counts whole seconds), e.g. 10m',
@@ -91,6 +93,7 @@ export function parseInputs(
       minHealthyPercent,
       skipUnhealthy,
       drainTimeoutMs,
+      minDrainMs,
       commandTimeoutMs,
       onFailure,
       rollbackCommand,

@@ -29,6 +29,11 @@ export interface Pool {
   healthyThresholdCount: number
   /** How long the load balancer keeps a member draining before it is out. */
   drainDelaySeconds: number
+  /**
+   * Whether the load balancer closes a member's open connections when its drain ends (ELBv2 NLB:
+   * deregistration_delay.connection_termination.enabled); undefined when it does not say.
+   */
+  connectionTermination?: boolean
 }
 
 /** One host on one port in one pool. */

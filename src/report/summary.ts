@@ -2,6 +2,7 @@
 // (failed first), and each failed host's output tail in a collapsed block.
 
 import type { Settings } from '../settings.js'
+import { defaultMinDrainMs } from '../shared/min-drain.js'
 import type { HostRecord, RolloutOutcome } from '../rollout/outcome.js'
 import { countStates } from './json.js'
 import { limitHostRows, limitOutputTails } from './limits.js'
@@ -33,7 +34,18 @@ function amount(a: Settings['maxFailures']): string {
   return a.kind === 'percent' ? `${a.value}%` : String(a.value)
 }
 
-export function renderSettings(s: Settings): string {
+/** The settings as the run used them; `pools` resolves defaults that follow the load balancer. */
+type Pool = RolloutOutcome['pools'][number]
+
+/** min-drain as given, or its default for the run's kinds of load balancer. */
+function minDrainLabel(s: Settings, pools: Pool[]): string {
+  if (s.minDrainMs !== undefined) return formatDuration(s.minDrainMs)
+  const kinds = [...new Set(pools.map((p) => p.kind))]
+  const of = kinds.length > 0 ? ` for ${kinds.join(', ')}` : ''
+  return `${formatDuration(defaultMinDrainMs(kinds))} (default${of})`
+}
+
+export function renderSettings(s: Settings, pools: Pool[] = []): string {
   const rows: Array<[string, string]> = [
     ['target-groups', s.targetGroups.join(', ')],
     [
@@ -52,6 +64,15 @@ export function renderSettings(s: Settings): string {
       'timeouts',
       `drain ${s.drainTimeoutMs !== undefined ? formatDuration(s.drainTimeoutMs) : 'delay+1m'}, command ${formatDuration(s.commandTimeoutMs)}, health ${formatDuration(s.healthTimeoutMs)}`
     ],
+    ['min-drain', minDrainLabel(s, pools)],
+    // NLB: existing flows go on past the deregistration delay unless the group terminates them
+    // (NLB target group attributes, deregistration_delay.connection_termination.enabled).
+    ...pools
+      .filter((p) => p.kind === 'nlb' && p.connectionTermination === false)
+      .map((p): [string, string] => [
+        `${p.name} (NLB)`,
+        'connection termination on deregistration is off: open connections may outlast the drain'
+      ]),
     ['canary-wait', formatDuration(s.canaryWaitMs)],
     ['on-failure', s.onFailure],
     ['skip-unhealthy', String(s.skipUnhealthy)],
@@ -146,7 +167,9 @@ export function renderSummary(o: RolloutOutcome, settings: Settings, reportFile?
   const timeline = ['### Batches', renderTimeline(o, SUMMARY_LIMIT_BYTES / 4)]
   const pictures = renderTimelineSection(o)
   const settingsBlock =
-    '<details><summary>Settings</summary>\n\n' + renderSettings(settings) + '\n\n</details>'
+    '<details><summary>Settings</summary>\n\n' +
+    renderSettings(settings, o.pools) +
+    '\n\n</details>'
   const rows = limitHostRows(o.hosts, {}, reportFile)
   const tails = limitOutputTails(o.hosts, {}, reportFile)
   // Hosts get what the fixed parts leave, output tails what the hosts leave: GitHub drops a

@@ -11,6 +11,7 @@ import {
 import type { RolloutContext } from './context.js'
 import type { HostRecord } from './outcome.js'
 import { errorMessage } from '../shared/errors.js'
+import type { PollOptions } from './poll.js'
 
 /** The load balancer's view: each pool's member states, by pool id. */
 export type HealthSnapshot = Map<string, MemberStatus[]>
@@ -98,7 +99,8 @@ const isRefused = (err: unknown): boolean => err instanceof MemberRefusedError
 async function eachPool(
   ctx: RolloutContext,
   hosts: HostRecord[],
-  change: (poolId: string, members: Member[]) => Promise<void>
+  change: (poolId: string, members: Member[]) => Promise<void>,
+  changed?: (hosts: HostRecord[]) => void
 ): Promise<Map<HostRecord, string>> {
   const refused = new Map<HostRecord, string>()
   for (const g of poolsOf(ctx, hosts)) {
@@ -111,6 +113,7 @@ async function eachPool(
       ctx.poller.retry(() => change(g.id, membersIn(g.id, list)), ctx.apiPatienceMs)
     try {
       await call(members)
+      changed?.(members)
     } catch (err) {
       if (!isRefused(err) || members.length === 1) {
         if (!isRefused(err)) throw err
@@ -118,10 +121,13 @@ async function eachPool(
         continue
       }
       for (const h of members) {
-        await call([h]).catch((e: unknown) => {
-          if (!isRefused(e)) throw e
-          refused.set(h, `${g.name}: ${errorMessage(e)}`)
-        })
+        await call([h]).then(
+          () => changed?.([h]),
+          (e: unknown) => {
+            if (!isRefused(e)) throw e
+            refused.set(h, `${g.name}: ${errorMessage(e)}`)
+          }
+        )
       }
     }
   }
@@ -130,10 +136,23 @@ async function eachPool(
 
 /**
  * Takes the hosts out of every pool and port they are members of (one call per pool). A member
- * the load balancer refuses (a terminated instance) is as good as out.
+ * the load balancer refuses (a terminated instance) is as good as out. Returns when each host was
+ * last taken out (its last pool's call): min-drain counts from there, per host.
  */
-export async function takeOutHosts(ctx: RolloutContext, hosts: HostRecord[]): Promise<void> {
-  await eachPool(ctx, hosts, (id, members) => ctx.deps.lb.takeOut(id, members))
+export async function takeOutHosts(
+  ctx: RolloutContext,
+  hosts: HostRecord[]
+): Promise<Map<HostRecord, number>> {
+  const at = new Map<HostRecord, number>()
+  const now = () => ctx.deps.clock.now()
+  const refused = await eachPool(
+    ctx,
+    hosts,
+    (id, members) => ctx.deps.lb.takeOut(id, members),
+    (done) => done.forEach((h) => at.set(h, now()))
+  )
+  for (const h of refused.keys()) if (!at.has(h)) at.set(h, now())
+  return at
 }
 
 /**
@@ -157,31 +176,65 @@ export interface WaitOutcome {
   cancelled: boolean
 }
 
-/** Waits until no membership of the hosts is draining (or still in the pool). */
-export function waitDrained(
+/**
+ * Waits until no membership of the hosts is draining (or still in the pool). One look right
+ * away: a host whose every membership is already out (a rollback of a host already out) is not
+ * waited on; the next look comes when the longest drain delay is over, then every few seconds.
+ */
+export async function waitDrained(
   ctx: RolloutContext,
   hosts: HostRecord[],
   timeoutMs: number
 ): Promise<WaitOutcome> {
   const pools = poolsOf(ctx, hosts)
-  const expectedMs = Math.max(0, ...pools.map((g) => g.drainDelaySeconds)) * 1000
-  return waitFor(ctx, hosts, pools, timeoutMs, expectedMs, (states) =>
-    states.every((t) => t.state === 'out')
+  const isOut = (states: MemberStatus[]) => states.every((t) => t.state === 'out')
+  const start = ctx.deps.clock.now()
+  const first = await waitFor(ctx, hosts, pools, 0, {}, isOut)
+  if (first.cancelled || first.notReached.size === 0) return first
+  const rest = [...first.notReached.keys()]
+  const elapsed = ctx.deps.clock.now() - start
+  const delayMs = Math.max(0, ...poolsOf(ctx, rest).map((g) => g.drainDelaySeconds)) * 1000
+  const later = await waitFor(
+    ctx,
+    rest,
+    poolsOf(ctx, rest),
+    Math.max(0, timeoutMs - elapsed),
+    { expectedMs: Math.max(0, delayMs - elapsed) || undefined },
+    isOut
   )
+  return {
+    done: hosts.filter((h) => first.done.includes(h) || later.done.includes(h)),
+    notReached: later.notReached,
+    cancelled: later.cancelled
+  }
 }
 
-/** Waits until every membership of the hosts is in service (entering is not). */
+/**
+ * Waits until every membership of the hosts is in service (entering is not). It looks from the
+ * registration on at a steady cadence (see healthyCadenceMs): a new target is healthy after ONE
+ * passing check (ALB guide, "Health checks for Application Load Balancer target groups"), so
+ * interval x threshold says nothing of when that comes.
+ */
 export function waitHealthy(
   ctx: RolloutContext,
   hosts: HostRecord[],
-  timeoutMs: number
+  timeoutMs: number,
+  cadenceMs: number
 ): Promise<WaitOutcome> {
   const pools = poolsOf(ctx, hosts)
-  const expectedMs =
-    Math.max(0, ...pools.map((g) => g.healthCheckIntervalSeconds * g.healthyThresholdCount)) * 1000
-  return waitFor(ctx, hosts, pools, timeoutMs, expectedMs, (states) =>
-    states.every((t) => t.state === 'in-service')
+  return waitFor(
+    ctx,
+    hosts,
+    pools,
+    timeoutMs,
+    { minDelayMs: cadenceMs, maxDelayMs: cadenceMs },
+    (states) => states.every((t) => t.state === 'in-service')
   )
+}
+
+/** The members of the hosts in one pool, for a describe that names only them. */
+export function membersOf(poolId: string, hosts: HostRecord[]): Member[] {
+  return membersIn(poolId, hosts)
 }
 
 async function waitFor(
@@ -189,7 +242,7 @@ async function waitFor(
   hosts: HostRecord[],
   pools: Pool[],
   timeoutMs: number,
-  expectedMs: number,
+  pace: Pick<PollOptions, 'expectedMs' | 'minDelayMs' | 'maxDelayMs'>,
   reached: (states: MemberStatus[]) => boolean
 ): Promise<WaitOutcome> {
   const done = new Set<HostRecord>()
@@ -208,7 +261,7 @@ async function waitFor(
       for (const h of hosts) if (reached(membershipStates(h, last))) done.add(h)
       return done.size === hosts.length ? true : undefined
     },
-    { timeoutMs, expectedMs }
+    { timeoutMs, ...pace }
   )
   const notReached = new Map<HostRecord, string>()
   for (const h of hosts) {

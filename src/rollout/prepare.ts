@@ -10,6 +10,7 @@ import { Poller } from './poll.js'
 import { RateLimiter } from './rate.js'
 import { precheck } from './precheck.js'
 import { isInService } from './load-balancer.js'
+import { checkDrainTimeout } from './timeouts.js'
 import { LockHeldError } from './lock.js'
 import { groupCapacities } from './capacity.js'
 import { alarmReason, validateAlarms } from './alarms.js'
@@ -52,6 +53,8 @@ export async function prepare(settings: Settings, deps: RolloutDeps): Promise<Pr
     log.info(`${f.hosts.length} host(s) in ${f.pools.length} target group(s)`)
     return f
   })
+  // Inputs that do not fit the pools are configuration errors, before anything is changed.
+  checkDrainTimeout(settings, fleet.pools)
 
   // Every named alarm must exist before anything is changed (a dry run checks it too).
   const firingAtStart = await validateAlarms(

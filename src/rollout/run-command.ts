@@ -47,6 +47,11 @@ export interface RunOptions {
    * (1 s growing to 3 s).
    */
   pace?: Pick<PollOptions, 'minDelayMs' | 'maxDelayMs' | 'paceFraction'>
+  /**
+   * Called after every look at the invocations, with every host's result so far: a batch moves
+   * each host on as soon as its own invocation ends, without waiting for the slowest.
+   */
+  onLook?: (results: ReadonlyMap<string, CommandResult>) => void
 }
 
 export async function runOnHosts(
@@ -88,6 +93,7 @@ export async function runOnHosts(
         })
         for (const inv of invocations) record(results, s.commandId, inv)
       }
+      opts.onLook?.(results)
       return unfinished().length === 0 ? true : undefined
     },
     { timeoutMs: opts.timeoutMs, ...opts.pace }
