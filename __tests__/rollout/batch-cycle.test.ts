@@ -36,6 +36,8 @@ describe('one batch', () => {
       // capacity guard before the batch
       'describe tg-a',
       'describe tg-b',
+      // the SSM agent is Online: it can be deployed, so it is drained
+      'ping i-1',
       // out of both groups, until the load balancer has finished draining
       'deregister tg-a i-1:80',
       'deregister tg-b i-1:8080',
@@ -95,7 +97,9 @@ describe('one batch', () => {
       'register tg-a i-1:80',
       'register tg-b i-1:8080',
       'describe tg-a',
-      'describe tg-b'
+      'describe tg-b',
+      // batch 2 starts with its agents' ping
+      'ping i-2'
     ])
     // i-3 is only in tg-a: it is never deregistered from tg-b.
     expect(world.callsFor('i-3').filter((c) => c.startsWith('deregister'))).toEqual([
@@ -165,8 +169,9 @@ describe('one batch', () => {
     const world = new FakeWorld({
       groups: [
         { name: 'tg-a', deregistrationDelaySeconds: 10, targets: ['i-1', 'i-2', 'i-3'] },
-        { name: 'tg-b', deregistrationDelaySeconds: 300, targets: ['i-1:8080', 'i-3:8080'] }
-      ]
+        { name: 'tg-b', deregistrationDelaySeconds: 60, targets: ['i-1:8080', 'i-3:8080'] }
+      ],
+      hosts: { 'i-1': { drainStuck: true } }
     })
     const out = await world.run(
       settingsFor({ targetGroups: ['tg-a', 'tg-b'], drainTimeoutMs: 1 * MIN })

@@ -66,6 +66,8 @@ export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
 
 export interface GroupSpec {
   name: string
+  /** Which load balancer serves it (default 'alb'): min-drain and timeouts differ by kind. */
+  kind?: 'alb' | 'nlb'
   targetType?: string
   healthCheckPath?: string
   healthCheckPort?: string
@@ -113,6 +115,7 @@ export interface FakeTargetGroup {
   healthCheckIntervalSeconds: number
   healthyThresholdCount: number
   deregistrationDelaySeconds: number
+  kind: 'alb' | 'nlb'
 }
 
 /** ELB target states in the port's words (the same mapping as src/aws/elb.ts). */
@@ -129,7 +132,7 @@ function toPool(g: FakeTargetGroup): Pool {
   return {
     id: g.arn,
     name: g.name,
-    kind: 'alb',
+    kind: g.kind,
     unsupported: g.targetType === 'instance' ? undefined : `has target type ${g.targetType}`,
     healthCheckPath: g.healthCheckPath,
     healthCheckPort: g.healthCheckPort === 'traffic-port' ? undefined : Number(g.healthCheckPort),
@@ -280,7 +283,8 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
           healthCheckPort: g.healthCheckPort ?? 'traffic-port',
           healthCheckIntervalSeconds: g.intervalSeconds ?? 5,
           healthyThresholdCount: g.healthyThreshold ?? 2,
-          deregistrationDelaySeconds: g.deregistrationDelaySeconds ?? 30
+          deregistrationDelaySeconds: g.deregistrationDelaySeconds ?? 30,
+          kind: g.kind ?? 'alb'
         },
         regs
       })
