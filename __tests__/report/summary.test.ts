@@ -136,6 +136,37 @@ describe('renderSummary', () => {
     expect(s).toContain('| document | My-Deploy |')
     expect(renderSettings(settings())).not.toContain('./deploy.sh')
   })
+
+  const pool = (kind: 'alb' | 'nlb', connectionTermination?: boolean) => ({
+    id: `arn-${kind}`,
+    name: `web-${kind}`,
+    kind,
+    healthCheckPortLabel: 'traffic-port',
+    healthCheckIntervalSeconds: 30,
+    healthyThresholdCount: 5,
+    drainDelaySeconds: 300,
+    connectionTermination
+  })
+
+  it('shows min-drain as given, or its default for the kinds of load balancer', () => {
+    expect(renderSettings(settings({ minDrainMs: 0 }), [pool('alb')])).toContain(
+      '| min-drain | 0s |'
+    )
+    expect(renderSettings(settings(), [pool('alb')])).toContain(
+      '| min-drain | 30s (default for alb) |'
+    )
+    expect(renderSettings(settings(), [pool('alb'), pool('nlb', true)])).toContain(
+      '| min-drain | 2m (default for alb, nlb) |'
+    )
+  })
+
+  it('says when connection termination on deregistration is off for an NLB pool', () => {
+    const off = renderSettings(settings(), [pool('nlb', false)])
+    expect(off).toContain(
+      '| web-nlb (NLB) | connection termination on deregistration is off: open connections may outlast the drain |'
+    )
+    expect(renderSettings(settings(), [pool('nlb', true)])).not.toContain('(NLB)')
+  })
 })
 
 describe('escaping', () => {
