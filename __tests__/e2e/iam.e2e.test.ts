@@ -83,6 +83,8 @@ async function callsOf(s: Scenario): Promise<{ run: ActionRun; calls: Set<string
     runAction(emu, {
       'target-groups': seeded.targetGroups[0]!.name,
       'health-timeout': '30s',
+      // No drain floor: these cases are about permissions (timing.e2e.test.ts covers min-drain).
+      'min-drain': '0',
       ...s.inputs
     }),
     s.during?.(seeded)
