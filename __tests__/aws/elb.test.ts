@@ -117,6 +117,24 @@ describe('resolvePools (target groups)', () => {
     expect(group!.drainDelaySeconds).toBe(0)
   })
 
+  it('reads an NLB group (protocol TCP) as kind nlb, with its connection termination setting', async () => {
+    // NLB target group attributes: deregistration_delay.connection_termination.enabled,
+    // default false (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html).
+    elb.on(DescribeTargetGroupsCommand).resolves({
+      TargetGroups: [sdkGroup('tcp', { Protocol: 'TCP' }), sdkGroup('tcp-off', { Protocol: 'TCP' })]
+    })
+    elb
+      .on(DescribeTargetGroupAttributesCommand, { TargetGroupArn: arnOf('tcp') })
+      .resolves({
+        Attributes: [{ Key: 'deregistration_delay.connection_termination.enabled', Value: 'true' }]
+      })
+      .on(DescribeTargetGroupAttributesCommand, { TargetGroupArn: arnOf('tcp-off') })
+      .resolves({ Attributes: [] })
+    const [on, off] = await lb.resolvePools(['tcp', 'tcp-off'])
+    expect(on).toMatchObject({ kind: 'nlb', connectionTermination: true })
+    expect(off).toMatchObject({ kind: 'nlb', connectionTermination: false })
+  })
+
   it('resolves names in calls of at most 20, keeping the order given', async () => {
     const names = Array.from({ length: 25 }, (_, i) => `tg-${String(i).padStart(2, '0')}`)
     serveGroups(names.map((n) => sdkGroup(n)))
