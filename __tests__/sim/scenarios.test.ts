@@ -269,11 +269,12 @@ describe('one scenario per fault', () => {
   })
 
   it('autoscaling terminates a host of the batch in flight after its health check: only that host fails', async () => {
-    // Batch 1 = A, B. B's app starts late, so A waits in verify while autoscaling takes it away.
+    // Batch 1 = A, B. B's app starts late; A returns on its own, and autoscaling takes it away
+    // after its health check, while it comes back into service. min-drain 0 keeps the timing.
     const r = await scenario(
       fleet4(),
       { hosts: { [A]: { terminateAfterMs: 55_000 }, [B]: { healthyLateMs: 60_000 } } },
-      { batchSize: [{ kind: 'count', value: 2 }] }
+      { batchSize: [{ kind: 'count', value: 2 }], minDrainMs: 0 }
     )
     expectHosts(r, {
       [A]: { state: 'failed', step: 'restore', version: NEW, lb: [] },

@@ -81,7 +81,9 @@ export async function runBatch(
     healthy: new HealthyWatch(ctx, healthyCadenceMs(poolsOf(ctx, hosts)))
   }
 
-  const online = await agentsOnline(run, hosts)
+  // A rollback goes through the whole cycle whatever the agent says: its hosts already ran a
+  // deploy (or are out for a person to look at), so "skipped" would misreport them.
+  const online = cycle.kind === 'deploy' ? await agentsOnline(run, hosts) : hosts
   if (online.length === 0) return done()
   const now = clock.now()
   // A rollback keeps the host's deploy batch and start: the report tells where it was deployed.
