@@ -326,7 +326,7 @@ describe('cancel in each phase, then the post step', () => {
     expectEveryHostAccountedFor(w, c)
   })
 
-  it('canary: the bake ends, no second batch starts, and there is nothing to restore', async () => {
+  it('canary: the canary watch ends, no second batch starts, and there is nothing to restore', async () => {
     const w = world()
     const c = await cancelWhen(
       w,

@@ -53,7 +53,7 @@ describe('capacity guard', () => {
   })
 
   it('waits for capacity to recover up to health-timeout, then fails without changing anything', async () => {
-    // i-4 is sick (skipped); 75% of 4 = 3 must stay in service, and only 3 are.
+    // i-4 failed its pre-check (skipped); 75% of 4 = 3 must stay in service, and only 3 are.
     const world = new FakeWorld({
       groups: [{ name: 'tg-a', targets: ids(4) }],
       hosts: { 'i-4': { http: 500 } }
@@ -98,7 +98,7 @@ describe('capacity guard', () => {
     )
   })
 
-  it('skips a host that fell sick after the pre-check instead of taking it out', async () => {
+  it('skips a host that turned unhealthy after the pre-check instead of taking it out', async () => {
     const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ids(4) }] })
     world.when('send deploy i-1', () => (world.host('i-3').http = 500))
     const out = await world.run(settingsFor({ minHealthyPercent: 25 }))

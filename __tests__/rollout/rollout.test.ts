@@ -278,7 +278,7 @@ describe('cancellation (SIGINT/SIGTERM)', () => {
     expect(byHost(out)['i-2']).toMatchObject({ state: 'pending', step: 'plan' })
   })
 
-  it('during the pre-check: nothing is changed and no host is called sick for it', async () => {
+  it('during the pre-check: nothing is changed and no host is said to have failed the pre-check for it', async () => {
     const { world, controller, run } = cancellable()
     world.when('list health-1', () => controller.abort())
     const out = await run()
