@@ -3,7 +3,7 @@
 // without tests shows up here instead of in review. The other way round too: a test file whose
 // module is gone (moved, renamed) fails here until it moves with it.
 
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -103,4 +103,11 @@ test('every test file has its module', () => {
       return !existsSync(path.join(ROOT, 'src', rel.replace(/\.test\.ts$/, '.ts')))
     })
   expect(orphans).toEqual([])
+})
+
+test('no module in src/ is over 300 lines (small modules with one job)', () => {
+  const long = modules
+    .map((m) => [m, readFileSync(path.join(ROOT, m), 'utf8').split('\n').length - 1] as const)
+    .filter(([, lines]) => lines > 300)
+  expect(long).toEqual([])
 })
