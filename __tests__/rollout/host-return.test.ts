@@ -60,26 +60,6 @@ describe('hosts return one by one', () => {
     expect(b.phases.map((p) => p.phase)).toEqual(['drain', 'command', 'verify', 'restore'])
   })
 
-  it('looks at the load balancer within the cadence after the registration, not at interval x threshold', async () => {
-    const world = new FakeWorld({
-      groups: [
-        {
-          name: 'tg-a',
-          deregistrationDelaySeconds: 5,
-          intervalSeconds: 30,
-          healthyThreshold: 5,
-          targets: ['i-1']
-        }
-      ]
-    })
-    const out = await world.run(settingsFor({ targetGroups: ['tg-a'], minHealthyPercent: 0 }))
-    expect(out.result).toBe('success')
-    const registered = world.calls.indexOf('register tg-a i-1:80')
-    const next = world.calls.findIndex((c, i) => i > registered && c === 'describe tg-a')
-    expect(next).toBeGreaterThan(registered)
-    expect(world.callTimes[next]! - world.callTimes[registered]!).toBeLessThanOrEqual(2 * SEC)
-  })
-
   it('skips a host whose SSM agent is not Online before its drain, and leaves it registered', async () => {
     const world = new FakeWorld({
       groups: [{ name: 'tg-a', targets: ['i-1', 'i-2', 'i-3'] }]
