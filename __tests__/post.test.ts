@@ -57,6 +57,7 @@ function deps(failRegister = false) {
     },
     locks: store,
     log: {
+      debug: () => {},
       info: () => {},
       warning: (m) => warnings.push(m),
       error: () => {},

@@ -22,7 +22,10 @@ function fakes(options: { publishError?: Error } = {}) {
       calls.push(`deployment ${state}: ${description}`)
     },
     setOutput: (name, value) => calls.push(`output ${name}=${value}`),
-    setFailed: (message) => calls.push(`failed: ${message}`)
+    setFailed: (message) => calls.push(`failed: ${message}`),
+    writeSummary: async (markdown) => {
+      calls.push(`summary ${markdown}`)
+    }
   }
   return { calls, deps }
 }

@@ -36,6 +36,7 @@ class MemoryStore implements LockStore {
 }
 
 const quietLog: Log = {
+  debug: () => {},
   info: () => {},
   warning: () => {},
   error: () => {},

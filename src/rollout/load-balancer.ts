@@ -165,8 +165,14 @@ export function waitDrained(
 ): Promise<WaitOutcome> {
   const pools = poolsOf(ctx, hosts)
   const expectedMs = Math.max(0, ...pools.map((g) => g.drainDelaySeconds)) * 1000
-  return waitFor(ctx, hosts, pools, timeoutMs, expectedMs, (states) =>
-    states.every((t) => t.state === 'out')
+  return waitFor(
+    ctx,
+    hosts,
+    pools,
+    timeoutMs,
+    expectedMs,
+    (states) => states.every((t) => t.state === 'out'),
+    `${hosts.length} host(s) to drain from ${pools.map((g) => g.name).join(', ')}`
   )
 }
 
@@ -179,8 +185,14 @@ export function waitHealthy(
   const pools = poolsOf(ctx, hosts)
   const expectedMs =
     Math.max(0, ...pools.map((g) => g.healthCheckIntervalSeconds * g.healthyThresholdCount)) * 1000
-  return waitFor(ctx, hosts, pools, timeoutMs, expectedMs, (states) =>
-    states.every((t) => t.state === 'in-service')
+  return waitFor(
+    ctx,
+    hosts,
+    pools,
+    timeoutMs,
+    expectedMs,
+    (states) => states.every((t) => t.state === 'in-service'),
+    `${hosts.length} host(s) to be healthy in ${pools.map((g) => g.name).join(', ')}`
   )
 }
 
@@ -190,7 +202,8 @@ async function waitFor(
   pools: Pool[],
   timeoutMs: number,
   expectedMs: number,
-  reached: (states: MemberStatus[]) => boolean
+  reached: (states: MemberStatus[]) => boolean,
+  description: string
 ): Promise<WaitOutcome> {
   const done = new Set<HostRecord>()
   let last: HealthSnapshot | undefined
@@ -208,7 +221,8 @@ async function waitFor(
       for (const h of hosts) if (reached(membershipStates(h, last))) done.add(h)
       return done.size === hosts.length ? true : undefined
     },
-    { timeoutMs, expectedMs }
+    { timeoutMs, expectedMs },
+    description
   )
   const notReached = new Map<HostRecord, string>()
   for (const h of hosts) {
