@@ -41,9 +41,14 @@ const UNREACHABLE = new Set([
   'ENETDOWN'
 ])
 
+const UNREACHABLE_TEXT = new RegExp(`\\b(connect|getaddrinfo) (${[...UNREACHABLE].join('|')})\\b`)
+
 /** @smithy/node-http-handler's connectionTimeout error: a TimeoutError, told apart by its text. */
 const CONNECT_TIMEOUT = /did not establish a connection/
 
+// The names below are AWS's common errors, returned by every service
+// (https://docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/common-errors.html); AccessDenied,
+// ExpiredToken and UnauthorizedOperation are the query-protocol (ELB, EC2) spellings.
 /** The SDK's CredentialsProviderError: no provider in the chain found credentials. */
 const NO_CREDENTIALS = new Set(['CredentialsProviderError'])
 const EXPIRED_CREDENTIALS = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired'])
@@ -95,6 +100,11 @@ export function refusalOf(err: unknown): Refusal | undefined {
   const e = err as MaybeServiceError
   const name = e.name ?? ''
   if (UNREACHABLE.has(e.code ?? '') || UNREACHABLE.has(name)) return 'unreachable'
+  // Node words these "connect ECONNREFUSED 10.0.0.1:443", "getaddrinfo ENOTFOUND host": when the
+  // code was lost (the SDK wraps an error from another realm as "AWS SDK error wrapper for ..."),
+  // the text still says it. Never for an answer from AWS, whose message is AWS's.
+  if (e.$metadata?.httpStatusCode === undefined && UNREACHABLE_TEXT.test(e.message ?? ''))
+    return 'unreachable'
   if (name === 'TimeoutError' && CONNECT_TIMEOUT.test(e.message ?? '')) return 'unreachable'
   if (NO_CREDENTIALS.has(name)) return 'no-credentials'
   // The SDK signs with the clock; "Signature expired" is a clock skew it corrects and retries.
