@@ -41,7 +41,7 @@ const core = {
 }
 jest.unstable_mockModule('@actions/core', () => ({ ...core, default: core }))
 
-const createClients = jest.fn((_region: string | undefined) => ({
+const createClients = jest.fn((_region: string | undefined, _log?: unknown) => ({
   ssm: {},
   elb: {},
   cloudwatch: {}
