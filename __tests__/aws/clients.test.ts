@@ -140,8 +140,9 @@ describe('a closed endpoint', () => {
         iamAction: 'elasticloadbalancing:DescribeTargetGroups',
         endpoint
       })
-      const attempts = debug.filter((l) => l.includes('attempt failed'))
+      const attempts = debug.filter((l) => / failed on attempt \d of 5 /.test(l))
       expect(attempts).toHaveLength(CLIENT_CONFIG.maxAttempts)
+      expect(attempts.at(-1)).toContain('attempt 5 of 5')
       expect(attempts[0]).toContain('ElasticLoadBalancingV2.DescribeTargetGroups')
       expect(attempts[0]).toContain('ECONNREFUSED')
       expect(debug.at(-1)).toMatch(/gave up after 5 attempt\(s\)/)

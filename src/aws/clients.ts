@@ -8,7 +8,7 @@ import { SSMClient } from '@aws-sdk/client-ssm'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { USER_AGENT } from '../constants.js'
 import type { Log } from '../ports/log.js'
-import { errorMessage, errorName } from '../shared/errors.js'
+import { errorMessage, errorName, isThrottling } from '../shared/errors.js'
 import type { AwsCall } from '../shared/aws-failure.js'
 
 export interface AwsClients {
@@ -82,17 +82,20 @@ interface Observable {
 export function observeCalls(client: Observable, log?: Pick<Log, 'debug'>): void {
   // Per call (the SDK builds one context per send): the URL its last attempt went to.
   const urls = new WeakMap<CallContext, string>()
+  const attempts = new WeakMap<CallContext, number>()
   const perAttempt =
     (next: (args: { request?: unknown }) => Promise<unknown>, context: CallContext) =>
     async (args: { request?: unknown }) => {
       const url = urlOf(args.request)
       if (url) urls.set(context, url)
+      const attempt = (attempts.get(context) ?? 0) + 1
+      attempts.set(context, attempt)
       try {
         return await next(args)
       } catch (err) {
         const call = callOfContext(context)
         log?.debug(
-          `AWS ${call.api} attempt failed (${errorName(err)}: ${errorMessage(err)}); the SDK retries it when it can, up to ${CLIENT_CONFIG.maxAttempts} attempts`
+          `AWS ${call.api} ${isThrottling(err) ? 'throttled' : 'failed'} on attempt ${attempt} of ${CLIENT_CONFIG.maxAttempts} (${errorName(err)}: ${errorMessage(err)})`
         )
         throw err
       }
