@@ -1,7 +1,7 @@
 // The rollout's log on a GitHub runner: what lands in the step log is workflow commands the
 // runner turns into annotations and collapsible groups, as documented in
 // https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands
-// (::warning::, ::error::, ::group:: / ::endgroup::).
+// (::debug::, ::warning::, ::error::, ::group:: / ::endgroup::).
 
 import { describe, it, expect, jest, beforeEach, afterEach } from '@jest/globals'
 import os from 'node:os'
@@ -33,6 +33,13 @@ describe('coreLog', () => {
         '::error::stopped by an AWS error',
         ''
       ].join(os.EOL)
+    )
+  })
+
+  it('prints debug lines as ::debug:: (shown only when the run is debugged, RUNNER_DEBUG=1)', () => {
+    coreLog.debug('ElasticLoadBalancingV2.DescribeTargetHealth throttled on attempt 1')
+    expect(out.join('')).toBe(
+      '::debug::ElasticLoadBalancingV2.DescribeTargetHealth throttled on attempt 1' + os.EOL
     )
   })
 

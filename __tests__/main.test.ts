@@ -10,7 +10,22 @@ import type { RolloutOutcome } from '../src/rollout/outcome.js'
 import type { Settings } from '../src/settings.js'
 
 const inputs = new Map<string, string>()
+/** What reached the job summary, one entry per write. */
+const summaries: string[] = []
+let pending = ''
+const summary = {
+  addRaw: jest.fn((text: string) => {
+    pending += text
+    return summary
+  }),
+  write: jest.fn(async () => {
+    summaries.push(pending)
+    pending = ''
+    return summary
+  })
+}
 const core = {
+  summary,
   getInput: jest.fn((name: string) => inputs.get(name) ?? ''),
   saveState: jest.fn(),
   setOutput: jest.fn(),
@@ -26,7 +41,7 @@ const core = {
 }
 jest.unstable_mockModule('@actions/core', () => ({ ...core, default: core }))
 
-const createClients = jest.fn((_region: string | undefined) => ({
+const createClients = jest.fn((_region: string | undefined, _log?: unknown) => ({
   ssm: {},
   elb: {},
   cloudwatch: {}
@@ -43,6 +58,7 @@ jest.unstable_mockModule('../src/report/publish.js', () => ({ publish }))
 
 const { run } = await import('../src/main.js')
 const { parseInputs } = await import('../src/inputs/index.js')
+const { ConfigError } = await import('../src/shared/config-error.js')
 
 const ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef'
 const VALID = {
@@ -82,6 +98,8 @@ beforeEach(() => {
   delete process.env.AWS_DEFAULT_REGION
   listenersBefore = new Map(SIGNALS.map((s) => [s, emitter.listeners(s)]))
   rolloutResult = async () => dryRunOutcome()
+  summaries.length = 0
+  process.env.GITHUB_STEP_SUMMARY = path.join(process.env.RUNNER_TEMP, 'summary')
 })
 
 afterEach(() => {
@@ -110,6 +128,12 @@ describe('run', () => {
     expect(createClients).not.toHaveBeenCalled()
     expect(rollout).not.toHaveBeenCalled()
     expect(publish).not.toHaveBeenCalled()
+    expect(summaries).toHaveLength(1)
+    expect(summaries[0]).toContain('## ❌ rolling-deploy: failed')
+    expect(summaries[0]).toContain('> 2 invalid input(s): nothing was read or changed in AWS')
+    expect(summaries[0]).toMatch(/^> .*batch-size/m)
+    expect(summaries[0]).toMatch(/^> .*on-failure/m)
+    expect(summaries[0]).toContain('**What was changed:** nothing')
   })
 
   it('on a valid dry run: the rollout gets the parsed settings, and its outcome is published', async () => {
@@ -117,7 +141,7 @@ describe('run', () => {
     const expected = parseInputs((name) => inputs.get(name) ?? '', {})
     if (!expected.ok) throw new Error('VALID must be valid')
     await run()
-    expect(createClients).toHaveBeenCalledWith('us-east-1')
+    expect(createClients).toHaveBeenCalledWith('us-east-1', expect.anything())
     expect(rollout).toHaveBeenCalledTimes(1)
     expect(rollout.mock.calls[0]?.[0]).toEqual(expected.settings)
     const outcome = (await rollout.mock.results[0]?.value) as RolloutOutcome
@@ -127,16 +151,49 @@ describe('run', () => {
     expect(core.saveState).toHaveBeenCalledWith('journal', expect.stringContaining('main-test-'))
   })
 
-  it('when the rollout throws an AWS error: result failed and the step fails naming it', async () => {
+  it('when the rollout is refused by AWS: result failed, the step names the call, region and fix, and a summary says so', async () => {
     for (const [k, v] of Object.entries(VALID)) inputs.set(k, v)
     rolloutResult = async () => {
-      throw Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' })
+      // As the SDK client gives it up: AWS's AccessDeniedException, tagged with its call.
+      throw Object.assign(new Error('User is not authorized'), {
+        name: 'AccessDeniedException',
+        $call: {
+          api: 'SSM.DescribeInstanceInformation',
+          iamAction: 'ssm:DescribeInstanceInformation'
+        }
+      })
     }
     await run()
     expect(publish).not.toHaveBeenCalled()
     expect(core.setOutput).toHaveBeenCalledWith('result', 'failed')
-    expect(core.setFailed).toHaveBeenCalledWith(
-      'AWS error: AccessDeniedException: User is not authorized'
+    const [message] = core.setFailed.mock.calls[0] as [string]
+    expect(message).toContain('SSM.DescribeInstanceInformation in region us-east-1')
+    expect(message).toContain('(AccessDeniedException: User is not authorized)')
+    expect(message).toContain(
+      'Fix: the role is not allowed to call this API: allow ssm:DescribeInstanceInformation'
     )
+    expect(summaries).toHaveLength(1)
+    expect(summaries[0]).toContain('SSM.DescribeInstanceInformation in region us-east-1')
+    expect(summaries[0]).toContain('**What was changed:** nothing')
+  })
+
+  it('any other AWS error keeps the SDK’s words, and a summary too', async () => {
+    for (const [k, v] of Object.entries(VALID)) inputs.set(k, v)
+    rolloutResult = async () => {
+      throw Object.assign(new Error('bad filter'), { name: 'ValidationError' })
+    }
+    await run()
+    expect(core.setFailed).toHaveBeenCalledWith('AWS error: ValidationError: bad filter')
+    expect(summaries[0]).toContain('> AWS error: ValidationError: bad filter')
+  })
+
+  it('a configuration error: its own message, and a summary', async () => {
+    for (const [k, v] of Object.entries(VALID)) inputs.set(k, v)
+    rolloutResult = async () => {
+      throw new ConfigError('target group "web" not found')
+    }
+    await run()
+    expect(core.setFailed).toHaveBeenCalledWith('target group "web" not found')
+    expect(summaries[0]).toContain('> target group "web" not found')
   })
 })

@@ -54,6 +54,7 @@ function deps(failRegister = false) {
     },
     locks: store,
     log: {
+      debug: () => {},
       info: () => {},
       warning: (m) => warnings.push(m),
       error: () => {},
@@ -144,6 +145,7 @@ class MemoryStore implements LockStore {
 }
 
 const quietLog: Log = {
+  debug: () => {},
   info: () => {},
   warning: () => {},
   error: () => {},

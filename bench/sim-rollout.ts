@@ -155,6 +155,7 @@ export async function simRollout(
   const groupMs: Record<string, number> = {}
   const marks: Record<string, number> = {}
   const timedLog: Log = {
+    debug: () => undefined,
     info: () => undefined,
     warning: log.warning,
     error: log.error,

@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import type { Log } from './ports/log.js'
 
 export const coreLog: Log = {
+  debug: (m) => core.debug(m),
   info: (m) => core.info(m),
   warning: (m) => core.warning(m),
   error: (m) => core.error(m),

@@ -16,7 +16,14 @@ import { JournalWriter, journalFileSaver, journalPath } from './journal/journal.
 import { publish } from './report/publish.js'
 import { coreLog } from './core-log.js'
 import { startDeployment, type GitHubDeployment } from './github/deployment.js'
-import { failRun, finishRun, type FinishDeps } from './entry/finish.js'
+import {
+  endingSummary,
+  failRun,
+  finishRun,
+  writeJobSummary,
+  type FinishDeps
+} from './entry/finish.js'
+import { describeRefusal } from './shared/aws-failure.js'
 import { runUrl as workflowRunUrl } from './shared/run-url.js'
 
 /** After SIGINT the runner kills the step 10 s later: exit on our own terms before that. */
@@ -34,13 +41,17 @@ export async function run(): Promise<void> {
     for (const e of parsed.errors)
       core.error(formatInputError(e), { title: `Invalid input: ${e.input}` })
     core.setOutput(Output.Result, 'failed')
-    core.setFailed(`${parsed.errors.length} invalid input(s): nothing was read or changed in AWS`)
+    const message = `${parsed.errors.length} invalid input(s): nothing was read or changed in AWS`
+    await writeJobSummary(
+      endingSummary([message, ...parsed.errors.map(formatInputError)].join('\n'))
+    )
+    core.setFailed(message)
     return
   }
   const settings = parsed.settings
   if (settings.githubToken) core.setSecret(settings.githubToken)
 
-  const clients = createClients(settings.region)
+  const clients = createClients(settings.region, coreLog)
   const locks = new SsmLockStore(clients.ssm)
   const journalFile = journalPath()
   core.saveState(State.Journal, journalFile)
@@ -75,7 +86,8 @@ export async function run(): Promise<void> {
       await deployment?.finish(state, description)
     },
     setOutput: (name, value) => core.setOutput(name, value),
-    setFailed: (message) => core.setFailed(message)
+    setFailed: (message) => core.setFailed(message),
+    writeSummary: (markdown) => writeJobSummary(markdown)
   }
 
   try {
@@ -101,10 +113,13 @@ export async function run(): Promise<void> {
     })
     await finishRun(outcome, finish)
   } catch (err) {
+    // A refusal (unreachable, no or bad credentials, access denied) names the call, the region,
+    // the endpoint and the fix; any other AWS error as the SDK words it.
     const message =
       err instanceof ConfigError
         ? err.message
-        : `AWS error: ${errorName(err)}: ${errorMessage(err)}`
+        : (describeRefusal(err, settings.region) ??
+          `AWS error: ${errorName(err)}: ${errorMessage(err)}`)
     await failRun(message, finish)
   }
 }

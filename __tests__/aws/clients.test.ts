@@ -2,6 +2,9 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm'
+import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { refusalOf } from '../../src/shared/errors.js'
+import { callOf, describeRefusal } from '../../src/shared/aws-failure.js'
 import { CLIENT_CONFIG, createClients, type AwsClients } from '../../src/aws/clients.js'
 import { awsPorts } from '../../src/aws/adapters.js'
 import { ElbLoadBalancer } from '../../src/aws/elb.js'
@@ -71,7 +74,9 @@ describe('createClients', () => {
       expect(await client.config.region()).toBe('eu-west-1')
       client.destroy()
     }
-    expect(CLIENT_CONFIG.maxAttempts).toBeGreaterThanOrEqual(5)
+    // Enough to ride out a burst; few enough that a refused connection gives up in seconds.
+    expect(CLIENT_CONFIG.maxAttempts).toBeGreaterThanOrEqual(3)
+    expect(CLIENT_CONFIG.maxAttempts).toBeLessThanOrEqual(5)
   })
 
   it('gives every client request and connection timeouts that throw instead of only warning', async () => {
@@ -79,7 +84,7 @@ describe('createClients', () => {
     for (const client of Object.values(clients)) {
       const config = await handlerOf(client).configProvider
       expect(config.requestTimeout).toBe(30_000)
-      expect(config.connectionTimeout).toBe(5_000)
+      expect(config.connectionTimeout).toBe(3_000)
       // @smithy/node-http-handler only logs a warning at requestTimeout without this.
       expect(config.throwOnRequestTimeout).toBe(true)
       client.destroy()
@@ -104,6 +109,52 @@ describe('createClients', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(300)
     for (const client of Object.values(clients)) client.destroy()
   }, 15_000)
+})
+
+describe('a closed endpoint', () => {
+  /** A loopback port nothing listens on: bound once, then closed. */
+  async function closedPort(): Promise<number> {
+    const s = http.createServer()
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
+    const { port } = s.address() as AddressInfo
+    await new Promise((resolve) => s.close(resolve))
+    return port
+  }
+
+  it('fails within seconds, each attempt a debug line, the error naming its call and endpoint', async () => {
+    const port = await closedPort()
+    const endpoint = `http://127.0.0.1:${port}`
+    const saved = process.env.AWS_ENDPOINT_URL
+    process.env.AWS_ENDPOINT_URL = endpoint
+    const debug: string[] = []
+    // The real client as createClients makes it, retries included: the SDK's backoff before
+    // each retry is 100 ms doubling with full jitter, so five attempts take at most 1.5 s.
+    const clients = createClients('eu-west-3', { debug: (m) => debug.push(m) })
+    try {
+      const started = Date.now()
+      const err = await clients.elb.send(new DescribeTargetGroupsCommand({})).catch((e) => e)
+      expect(Date.now() - started).toBeLessThan(10_000)
+      expect(refusalOf(err)).toBe('unreachable')
+      expect(callOf(err)).toEqual({
+        api: 'ElasticLoadBalancingV2.DescribeTargetGroups',
+        iamAction: 'elasticloadbalancing:DescribeTargetGroups',
+        endpoint
+      })
+      const attempts = debug.filter((l) => / failed on attempt \d of 5 /.test(l))
+      expect(attempts).toHaveLength(CLIENT_CONFIG.maxAttempts)
+      expect(attempts.at(-1)).toContain('attempt 5 of 5')
+      expect(attempts[0]).toContain('ElasticLoadBalancingV2.DescribeTargetGroups')
+      expect(attempts[0]).toContain('ECONNREFUSED')
+      expect(debug.at(-1)).toMatch(/gave up after 5 attempt\(s\)/)
+      const text = describeRefusal(err, 'eu-west-3')!
+      expect(text).toContain(`at endpoint ${endpoint}`)
+      expect(text).toContain('in region eu-west-3')
+      expect(text).toContain('Fix: nothing answers at the endpoint')
+    } finally {
+      process.env.AWS_ENDPOINT_URL = saved
+      for (const client of Object.values(clients)) client.destroy()
+    }
+  }, 20_000)
 })
 
 describe('awsPorts', () => {

@@ -91,6 +91,11 @@ describe('dist/index.js crashing on Node 24', () => {
     // No Node crash dump (the offending minified line) on stderr.
     expect(main.stderr).not.toContain('dist/index.js')
     expect(main.stderr.length).toBeLessThan(500)
+    // The job summary says the run failed and why, though the step ended before any report.
+    const summary = readFileSync(join(dir, 'summary'), 'utf8')
+    expect(summary).toContain('## ❌ rolling-deploy: failed')
+    expect(summary).toContain('> rolling-deploy crashed')
+    expect(summary).toContain('**What was changed:** unknown to this step')
 
     const post = await runStep({ ...base, ...stateEnv(join(dir, 'state')) }, dir)
     expect(post.code).toBe(0)

@@ -3,7 +3,18 @@
 // for it to undo by mistake.
 
 import { describe, it, expect } from '@jest/globals'
-import { failRun, finishRun, type FinishDeps } from '../../src/entry/finish.js'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import {
+  NOTHING_CHANGED,
+  endingSummary,
+  failRun,
+  finishRun,
+  writeJobSummary,
+  writeJobSummarySync,
+  type FinishDeps
+} from '../../src/entry/finish.js'
 import type { RolloutOutcome, RunResult } from '../../src/rollout/outcome.js'
 import { failedRun, host } from '../report/fixtures.js'
 
@@ -22,7 +33,10 @@ function fakes(options: { publishError?: Error } = {}) {
       calls.push(`deployment ${state}: ${description}`)
     },
     setOutput: (name, value) => calls.push(`output ${name}=${value}`),
-    setFailed: (message) => calls.push(`failed: ${message}`)
+    setFailed: (message) => calls.push(`failed: ${message}`),
+    writeSummary: async (markdown) => {
+      calls.push(`summary ${markdown}`)
+    }
   }
   return { calls, deps }
 }
@@ -104,7 +118,51 @@ describe('failRun', () => {
       'output result=failed',
       'deployment failure: AWS error: AccessDenied: no',
       'journal {}',
+      `summary ${endingSummary('AWS error: AccessDenied: no')}`,
       'failed: AWS error: AccessDenied: no'
     ])
+  })
+
+  it('a summary that cannot be written does not keep the step from failing with its reason', async () => {
+    const { calls, deps } = fakes()
+    deps.writeSummary = async () => {
+      throw new Error('disk full')
+    }
+    await failRun('config error', deps)
+    expect(calls.at(-1)).toBe('failed: config error')
+  })
+})
+
+describe('the summary of a run that ended without an outcome', () => {
+  it('says the result, the reason and that nothing was changed', () => {
+    const md = endingSummary('AWS error: <AccessDenied>\nsecond line')
+    expect(md.split('\n\n')).toEqual([
+      '## ❌ rolling-deploy: failed',
+      '> AWS error: &lt;AccessDenied&gt;\n> second line',
+      `**What was changed:** ${NOTHING_CHANGED}.\n`
+    ])
+  })
+
+  it('is written to GITHUB_STEP_SUMMARY through @actions/core, and not at all without it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'finish-summary-'))
+    const file = path.join(dir, 'summary')
+    writeFileSync(file, '')
+    const saved = process.env.GITHUB_STEP_SUMMARY
+    process.env.GITHUB_STEP_SUMMARY = file
+    try {
+      await writeJobSummary(endingSummary('input error'))
+      writeJobSummarySync(endingSummary('crash', 'unknown'))
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_STEP_SUMMARY
+      else process.env.GITHUB_STEP_SUMMARY = saved
+    }
+    const text = readFileSync(file, 'utf8')
+    expect(text).toContain('> input error')
+    expect(text).toContain('> crash')
+    expect(text).toContain('**What was changed:** unknown.')
+    // Outside GitHub Actions: nothing is written, nothing throws.
+    await writeJobSummary('x', {})
+    writeJobSummarySync('x', {})
+    expect(readFileSync(file, 'utf8')).toBe(text)
   })
 })

@@ -61,6 +61,43 @@ describe('renderSummary', () => {
     ])
   })
 
+  it.each([
+    ['verify', 'reports version 1.2.2, expected 1.2.3 (health-timeout 5m)', '1.2.2'],
+    ['restore', 'tg-web: unhealthy (Target.FailedHealthChecks)', '1.2.3'],
+    ['final-check', 'health answered 503; left in service', '1.2.3']
+  ] as const)(
+    'a host that failed at %s after its command succeeded: says so, and the version it reported',
+    (step, reason, version) => {
+      const md = renderSummary(
+        {
+          ...failedRun(),
+          hosts: [host('i-f', { state: 'failed', step, reason, exitCode: 0, version })]
+        },
+        settings()
+      )
+      const row = cells(rows(section(md, 'Hosts'))[0]!)
+      expect(row.slice(2)).toEqual([
+        'failed',
+        step,
+        reason,
+        'deploy command succeeded (exit 0)',
+        '-',
+        `reported ${version}`
+      ])
+      expect(md).not.toMatch(/\| 0 \|/)
+    }
+  )
+
+  it('a host whose command failed keeps its exit code; a deployed host its plain version', () => {
+    const md = renderSummary(failedRun(), settings())
+    const [failed] = rows(section(md, 'Hosts')).map(cells)
+    expect(failed![5]).toBe('3')
+    const deployed = rows(section(md, 'Hosts'))
+      .map(cells)
+      .find((r) => r[2] === 'deployed')!
+    expect(deployed.slice(5)).toEqual(['0', '5m30s', '1.2.3'])
+  })
+
   it('shows no batch for a skipped host', () => {
     const skipped = rows(section(md, 'Hosts')).find((r) => r.includes('i-0ccc'))!
     expect(cells(skipped).slice(0, 3)).toEqual(['i-0ccc', '-', 'skipped'])

@@ -53,6 +53,7 @@ const group = (name: string): Pool => ({
 function recordingLog() {
   const warnings: string[] = []
   const log: Log = {
+    debug: () => {},
     info: () => {},
     warning: (m) => warnings.push(m),
     error: () => {},

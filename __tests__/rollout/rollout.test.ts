@@ -9,6 +9,7 @@ import {
   settingsFor
 } from '../support/fake-ports.js'
 import { ConfigError } from '../../src/shared/config-error.js'
+import { describeRefusal } from '../../src/shared/aws-failure.js'
 import type { HostRecord } from '../../src/rollout/outcome.js'
 
 describe('51 hosts in one batch', () => {
@@ -303,5 +304,32 @@ describe('cancellation (SIGINT/SIGTERM)', () => {
     expect(journal()[0]).toMatchObject({ commandSent: true, commandId: 'deploy-2' })
     expect(world.ok().filter((c) => /^(register|cancel|send health i-1$)/.test(c))).toEqual([])
     expect(world.callsFor('i-2').filter((c) => c.startsWith('deregister'))).toEqual([])
+  })
+})
+
+describe('an unreachable AWS through the whole rollout', () => {
+  it('ends the run within 30 s of virtual time, the error naming the endpoint and the region', async () => {
+    const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ['i-1', 'i-2'] }] })
+    const endpoint = 'http://127.0.0.1:5998'
+    // What the SDK client gives up with when nothing listens: Node's connect error (code
+    // ECONNREFUSED, https://nodejs.org/api/errors.html#common-system-errors), tagged with its call
+    // by aws/clients.ts (pinned against a real closed port in __tests__/aws/clients.test.ts).
+    const refused = () =>
+      Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:5998`), {
+        code: 'ECONNREFUSED',
+        $call: {
+          api: 'ElasticLoadBalancingV2.DescribeTargetGroups',
+          iamAction: 'elasticloadbalancing:DescribeTargetGroups',
+          endpoint
+        }
+      })
+    world.fail(() => true, Infinity, refused)
+    const started = world.clock.now()
+    const err = await world.run(settingsFor({ region: 'eu-west-1' })).catch((e: unknown) => e)
+    expect(world.clock.now() - started).toBeLessThanOrEqual(30_000)
+    const text = describeRefusal(err, 'eu-west-1', { AWS_ENDPOINT_URL: endpoint })
+    expect(text).toContain('ElasticLoadBalancingV2.DescribeTargetGroups in region eu-west-1')
+    expect(text).toContain(`at endpoint ${endpoint}`)
+    expect(text).toContain('Fix: nothing answers at the endpoint')
   })
 })

@@ -10,7 +10,13 @@ import {
   InternalServerError,
   SSMClient
 } from '@aws-sdk/client-ssm'
-import { errorMessage, errorName, isThrottling, isTransient } from '../../src/shared/errors.js'
+import {
+  errorMessage,
+  errorName,
+  isThrottling,
+  isTransient,
+  refusalOf
+} from '../../src/shared/errors.js'
 
 /** An error shaped like the SDK's ServiceException once its retries are spent. */
 function serviceError(name: string, status: number, extra: Record<string, unknown> = {}) {
@@ -65,17 +71,73 @@ describe('isThrottling / isTransient', () => {
     expect(isTransient(new InternalServerError({ message: 'oops', $metadata: {} }))).toBe(true)
   })
 
+  it.each(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED'])(
+    'a connection that broke mid-call (%s) is transient',
+    (code) => {
+      expect(isTransient(networkError(code))).toBe(true)
+      expect(isThrottling(networkError(code))).toBe(false)
+      expect(refusalOf(networkError(code))).toBeUndefined()
+    }
+  )
+
+  it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])(
+    'no connection at all (%s) is unreachable, not transient: waiting minutes would hide it',
+    (code) => {
+      expect(refusalOf(networkError(code))).toBe('unreachable')
+      expect(isTransient(networkError(code))).toBe(false)
+    }
+  )
+
+  it('knows a refused connection by its text when the SDK wrapped it and lost the code', () => {
+    const wrapped = new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:1')
+    expect(refusalOf(wrapped)).toBe('unreachable')
+    // An answer from AWS is AWS's word, whatever its text says.
+    expect(
+      refusalOf(serviceError('ValidationError', 400, { message: 'connect ECONNREFUSED' }))
+    ).toBe(undefined)
+  })
+
+  it('the HTTP handler’s connection timeout is unreachable; its request timeout is transient', () => {
+    // The texts of @smithy/node-http-handler's setConnectionTimeout and setRequestTimeout.
+    const connect = Object.assign(
+      new Error(
+        '@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 3000 ms.'
+      ),
+      { name: 'TimeoutError' }
+    )
+    const request = Object.assign(
+      new Error(
+        '@smithy/node-http-handler - [ERROR] a request has exceeded the configured 30000 ms requestTimeout.'
+      ),
+      { name: 'TimeoutError', code: 'ETIMEDOUT' }
+    )
+    expect(refusalOf(connect)).toBe('unreachable')
+    expect(isTransient(connect)).toBe(false)
+    expect(refusalOf(request)).toBeUndefined()
+    expect(isTransient(request)).toBe(true)
+  })
+
+  // Names and statuses from AWS's common errors
+  // (https://docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/common-errors.html); ELB's query
+  // protocol spells access denied "AccessDenied" (403). CredentialsProviderError is the SDK's own,
+  // thrown before any request when no provider in its chain finds credentials.
   it.each([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH'
-  ])('network error %s is transient', (code) => {
-    expect(isTransient(networkError(code))).toBe(true)
-    expect(isThrottling(networkError(code))).toBe(false)
+    ['CredentialsProviderError', 0, 'no-credentials'],
+    ['ExpiredTokenException', 400, 'expired-credentials'],
+    ['ExpiredToken', 403, 'expired-credentials'],
+    ['InvalidClientTokenId', 403, 'invalid-credentials'],
+    ['UnrecognizedClientException', 400, 'invalid-credentials'],
+    ['AccessDenied', 403, 'access-denied'],
+    ['AccessDeniedException', 400, 'access-denied']
+  ])('%s (HTTP %d) is a refusal: %s', (name, status, refusal) => {
+    const err = status ? serviceError(name, status) : Object.assign(new Error('no'), { name })
+    expect(refusalOf(err)).toBe(refusal)
+    expect(isTransient(err)).toBe(false)
+  })
+
+  it('throttling and server errors are no refusal', () => {
+    expect(refusalOf(serviceError('ThrottlingException', 400))).toBeUndefined()
+    expect(refusalOf(serviceError('InternalFailure', 500))).toBeUndefined()
   })
 
   it('the HTTP handler’s TimeoutError is transient', () => {

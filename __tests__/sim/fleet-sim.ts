@@ -345,6 +345,7 @@ export function silentLog(): Log & { lines: string[] } {
   const lines: string[] = []
   return {
     lines,
+    debug: () => undefined,
     info: (m) => void lines.push(m),
     warning: (m) => void lines.push(`warning: ${m}`),
     error: (m) => void lines.push(`error: ${m}`),

@@ -232,6 +232,8 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
   readonly violations: string[] = []
   /** Everything the rollout logged, as 'info: ...', 'warning: ...', 'error: ...'. */
   readonly logLines: string[] = []
+  /** What the rollout logged at debug level (retries, throttling). */
+  readonly debugLines: string[] = []
   readonly release: string
   readonly hosts = new Map<string, FakeHost>()
   readonly groups: FakeGroup[] = []
@@ -355,6 +357,7 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
 
   deps(extra: Partial<RolloutDeps> = {}): RolloutDeps {
     const log: Log = {
+      debug: (m) => void this.debugLines.push(m),
       info: (m) => void this.logLines.push(`info: ${m}`),
       warning: (m) => void this.logLines.push(`warning: ${m}`),
       error: (m) => void this.logLines.push(`error: ${m}`),

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs'
 import { SourceMap } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { endingSummary, writeJobSummarySync } from './finish.js'
 
 const maps = new Map<string, SourceMap | undefined>()
 
@@ -54,7 +55,14 @@ let reported = false
 export function crash(err: unknown): void {
   if (!reported) {
     reported = true
-    core.setFailed(crashMessage(err))
+    const message = crashMessage(err)
+    core.setFailed(message)
+    writeJobSummarySync(
+      endingSummary(
+        message,
+        'unknown to this step: the post step restores what the run changed and says so in its log'
+      )
+    )
   }
   process.exit(1)
 }

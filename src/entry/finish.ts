@@ -3,6 +3,8 @@
 // deployment, then the step's failure. A cancelled run leaves locks, journal and deployment to
 // the post step, which restores what it can and finishes them.
 
+import * as core from '@actions/core'
+import { appendFileSync } from 'node:fs'
 import { Output } from '../constants.js'
 import type { Journal } from '../journal/journal.js'
 import type { RolloutOutcome } from '../rollout/outcome.js'
@@ -18,6 +20,49 @@ export interface FinishDeps {
   finishDeployment(state: 'success' | 'inactive' | 'failure', description: string): Promise<void>
   setOutput(name: string, value: string): void
   setFailed(message: string): void
+  /** Appends Markdown to the job summary (nothing outside GitHub Actions). */
+  writeSummary(markdown: string): Promise<void>
+}
+
+/** What a run that ended without an outcome had changed, in the words of its summary. */
+export const NOTHING_CHANGED =
+  'nothing: no host was taken out of a load balancer and no command was sent'
+
+/**
+ * The job summary of a run that ended before it had an outcome to report (invalid inputs, a
+ * configuration or AWS error, a crash): result, why, and what was changed. Cells stay plain text.
+ */
+export function endingSummary(reason: string, changed: string = NOTHING_CHANGED): string {
+  const quote = reason
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .split(/\r?\n/)
+    .map((line) => `> ${line}`)
+    .join('\n')
+  return (
+    ['## ❌ rolling-deploy: failed', quote, `**What was changed:** ${changed}.`].join('\n\n') + '\n'
+  )
+}
+
+/** Writes the job summary through @actions/core when the runner gives one (GITHUB_STEP_SUMMARY). */
+export async function writeJobSummary(
+  markdown: string,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<void> {
+  if (!env.GITHUB_STEP_SUMMARY) return
+  await core.summary.addRaw(markdown).write()
+}
+
+/** The same for a crash, which exits before any promise settles: a synchronous append. */
+export function writeJobSummarySync(markdown: string, env: NodeJS.ProcessEnv = process.env): void {
+  const file = env.GITHUB_STEP_SUMMARY
+  if (!file) return
+  try {
+    appendFileSync(file, markdown)
+  } catch {
+    // The step's ::error says it all; a summary that cannot be written must not hide it.
+  }
 }
 
 /** The end of a rollout that returned an outcome. */
@@ -48,5 +93,10 @@ export async function failRun(message: string, deps: FinishDeps): Promise<void> 
   deps.setOutput(Output.Result, 'failed')
   await deps.finishDeployment(deploymentState('failed'), message)
   deps.journal.set({ deploymentId: undefined })
+  try {
+    await deps.writeSummary(endingSummary(message))
+  } catch (err) {
+    core.warning(`could not write the job summary: ${String(err)}`)
+  }
   deps.setFailed(message)
 }

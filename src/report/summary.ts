@@ -111,13 +111,37 @@ export function renderTimeline(o: RolloutOutcome, budgetBytes = Infinity): strin
   return lines.join('\n')
 }
 
+/** Steps that come after the deploy command: a host failing there ran the command to its end. */
+const AFTER_COMMAND = new Set<HostRecord['step']>(['verify', 'restore', 'canary', 'final-check'])
+
+/**
+ * The exit code cell. A failed host whose deploy command succeeded must not read as "exit code
+ * 0" next to a failure with no word of why: say the command succeeded, the reason cell says what
+ * failed after it.
+ */
+export function exitCodeText(h: HostRecord): string | undefined {
+  if (h.exitCode === undefined) return undefined
+  if (h.state === 'failed' && AFTER_COMMAND.has(h.step) && h.exitCode === 0)
+    return 'deploy command succeeded (exit 0)'
+  return String(h.exitCode)
+}
+
+/**
+ * The version cell: what the host itself reported. For a failed host that is its own word, not
+ * the version deployed (it may be the old one, or the new one that then failed a later check).
+ */
+export function versionText(h: HostRecord): string | undefined {
+  if (h.version === undefined) return undefined
+  return h.state === 'failed' ? `reported ${h.version}` : h.version
+}
+
 export function hostRow(h: HostRecord): string {
   const duration =
     h.startedAt !== undefined && h.finishedAt !== undefined
       ? formatDuration(h.finishedAt - h.startedAt)
       : '-'
   const batch = h.state === 'skipped' ? null : h.batch
-  return `| ${cell(h.instanceId)} | ${cell(batch)} | ${cell(h.state)} | ${cell(h.step)} | ${cell(h.reason)} | ${cell(h.exitCode)} | ${duration} | ${cell(h.version)} |`
+  return `| ${cell(h.instanceId)} | ${cell(batch)} | ${cell(h.state)} | ${cell(h.step)} | ${cell(h.reason)} | ${cell(exitCodeText(h))} | ${duration} | ${cell(versionText(h))} |`
 }
 
 export function renderHosts(hosts: readonly HostRecord[], budgetBytes = Infinity): string {

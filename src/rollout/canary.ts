@@ -64,7 +64,8 @@ export async function canaryWatch(
       maxDelayMs: CANARY_POLL_MAX_MS,
       transientGraceMs: 0,
       watch: false
-    }
+    },
+    `the canary wait on ${batch.instanceIds.length} host(s) to end`
   )
   entry.finishedAt = clock.now()
   batch.finishedAt = clock.now()

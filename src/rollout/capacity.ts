@@ -82,7 +82,8 @@ export async function awaitCapacity(
         choice = choose(view)
         return choice.why && !alarmed() ? undefined : view
       },
-      { timeoutMs: settings.healthTimeoutMs, expectedMs: 5000, maxDelayMs: 10_000 }
+      { timeoutMs: settings.healthTimeoutMs, expectedMs: 5000, maxDelayMs: 10_000 },
+      'capacity to recover'
     )
     if (waited.status === 'cancelled' || alarmed()) return { status: 'interrupted' }
     if (waited.status === 'timeout') {

@@ -150,7 +150,8 @@ export async function verifyHealth(
       await round()
       return waiting().length === 0 ? true : undefined
     },
-    { timeoutMs, ...HEALTH_PACE }
+    { timeoutMs, ...HEALTH_PACE },
+    `${hosts.length} host(s) to pass the health check`
   )
   // A reading that AWS throttling kept from us until past the deadline describes the host as it
   // was long ago: judge the host on a fresh one, never on a stale one (throttling is no failure).

@@ -189,7 +189,8 @@ export async function waitDrained(
   const pools = poolsOf(ctx, hosts)
   const isOut = (states: MemberStatus[]) => states.every((t) => t.state === 'out')
   const start = ctx.deps.clock.now()
-  const first = await waitFor(ctx, hosts, pools, 0, {}, isOut)
+  const what = `${hosts.length} host(s) to drain from ${pools.map((g) => g.name).join(', ')}`
+  const first = await waitFor(ctx, hosts, pools, 0, {}, isOut, what)
   if (first.cancelled || first.notReached.size === 0) return first
   const rest = [...first.notReached.keys()]
   const elapsed = ctx.deps.clock.now() - start
@@ -200,7 +201,8 @@ export async function waitDrained(
     poolsOf(ctx, rest),
     Math.max(0, timeoutMs - elapsed),
     { expectedMs: Math.max(0, delayMs - elapsed) || undefined },
-    isOut
+    isOut,
+    what
   )
   return {
     done: hosts.filter((h) => first.done.includes(h) || later.done.includes(h)),
@@ -228,7 +230,8 @@ export function waitHealthy(
     pools,
     timeoutMs,
     { minDelayMs: cadenceMs, maxDelayMs: cadenceMs },
-    (states) => states.every((t) => t.state === 'in-service')
+    (states) => states.every((t) => t.state === 'in-service'),
+    `${hosts.length} host(s) to be healthy in ${pools.map((g) => g.name).join(', ')}`
   )
 }
 
@@ -243,7 +246,8 @@ async function waitFor(
   pools: Pool[],
   timeoutMs: number,
   pace: Pick<PollOptions, 'expectedMs' | 'minDelayMs' | 'maxDelayMs'>,
-  reached: (states: MemberStatus[]) => boolean
+  reached: (states: MemberStatus[]) => boolean,
+  description: string
 ): Promise<WaitOutcome> {
   const done = new Set<HostRecord>()
   let last: HealthSnapshot | undefined
@@ -261,7 +265,8 @@ async function waitFor(
       for (const h of hosts) if (reached(membershipStates(h, last))) done.add(h)
       return done.size === hosts.length ? true : undefined
     },
-    { timeoutMs, ...pace }
+    { timeoutMs, ...pace },
+    description
   )
   const notReached = new Map<HostRecord, string>()
   for (const h of hosts) {

@@ -2,10 +2,15 @@
 // to a rollout; this poller looks right after what the wait is expected to take (a deregistration
 // delay, a health-check threshold), then at 1 s growing to a few seconds with jitter, or paced to
 // the time waited so far when the length is unknown (a deploy).
-// Transient AWS errors during a wait only mean "not yet": they are never a verdict.
+// Transient AWS errors during a wait only mean "not yet": they are never a verdict; each is a
+// debug line. A wait longer than HEARTBEAT_MS says every HEARTBEAT_MS what it awaits and until
+// when, so a person watching the step log never stares at silence.
 
 import type { Clock } from '../shared/clock.js'
-import { isTransient } from '../shared/errors.js'
+import { errorMessage, errorName, isThrottling, isTransient } from '../shared/errors.js'
+import { callOf } from '../shared/aws-failure.js'
+import { formatDuration } from '../shared/format.js'
+import type { Log } from '../ports/log.js'
 
 export interface PollOptions {
   timeoutMs: number
@@ -53,6 +58,18 @@ export interface Watch {
 /** How long after the expected time the first check comes (see until). */
 const EXPECTED_MARGIN_MS = 250
 
+/** A wait (or a retry) longer than this says so every this often. */
+export const HEARTBEAT_MS = 30_000
+
+/** `12:04:31 UTC`: the runner's log shows UTC timestamps too. */
+const clockTime = (ms: number) => `${new Date(ms).toISOString().slice(11, 19)} UTC`
+
+/** The next heartbeat of one wait. */
+interface Beat {
+  at: number
+  text: () => string
+}
+
 export class Poller {
   private watcher?: Watch
   private watchedAt = -Infinity
@@ -60,7 +77,9 @@ export class Poller {
   constructor(
     readonly clock: Clock,
     private readonly random: () => number = Math.random,
-    readonly signal?: AbortSignal
+    readonly signal?: AbortSignal,
+    /** Where heartbeats (info) and retries (debug) go; none in tests of the pacing alone. */
+    private readonly log?: Log
   ) {}
 
   /** Installs (or removes) the watch every wait runs; it counts as just run. */
@@ -80,8 +99,15 @@ export class Poller {
     return this.signal?.aborted ?? false
   }
 
-  /** Calls check until it returns a value, the timeout passes, or the run is cancelled. */
-  async until<T>(check: () => Promise<T | undefined>, opts: PollOptions): Promise<PollResult<T>> {
+  /**
+   * Calls check until it returns a value, the timeout passes, or the run is cancelled.
+   * `description` says what is awaited ("batch 2 drained from web-tg"), for the heartbeat.
+   */
+  async until<T>(
+    check: () => Promise<T | undefined>,
+    opts: PollOptions,
+    description?: string
+  ): Promise<PollResult<T>> {
     const min = opts.minDelayMs ?? POLL_DEFAULTS.minDelayMs
     const max = Math.max(min, opts.maxDelayMs ?? POLL_DEFAULTS.maxDelayMs)
     const deadline = this.clock.now() + opts.timeoutMs
@@ -90,6 +116,12 @@ export class Poller {
     let delay = min
     let wait = Math.max(min, opts.expectedMs ?? min)
     let transient: { error: unknown } | undefined
+    const beat: Beat = {
+      at: start + HEARTBEAT_MS,
+      text: () =>
+        `still waiting${description ? ` for ${description}` : ''}: ${formatDuration(this.clock.now() - start)} so far, until ${clockTime(deadline)} at the latest`
+    }
+    let attempt = 0
     // The expected time is when the condition can first hold (a deregistration delay, a health
     // threshold): check right after it, not up to 20% later (jitter); a check a moment too early
     // would cost a whole poll interval, hence the margin. Only the polls after it are jittered.
@@ -100,11 +132,13 @@ export class Poller {
       // Past the deadline only to get an answer through throttling: keep the normal pace.
       const ms = remaining > 0 || transient ? (exact ? wait : this.jittered(wait)) : 0
       exact = false
-      await this.pause(remaining > 0 ? Math.min(ms, remaining) : ms, opts.watch !== false)
+      await this.pause(remaining > 0 ? Math.min(ms, remaining) : ms, opts.watch !== false, beat)
       if (this.cancelled) return { status: 'cancelled' }
+      attempt += 1
       const outcome = await this.attempt(check)
       if (outcome.value !== undefined) return { status: 'done', value: outcome.value }
       transient = outcome.transient
+      if (transient) this.retrying(transient.error, attempt, description)
       const now = this.clock.now()
       if (now >= deadline && !transient) return { status: 'timeout' }
       if (now >= graceEnd && transient) throw transient.error
@@ -117,25 +151,71 @@ export class Poller {
     }
   }
 
-  /** Runs fn now, retrying transient errors (throttling, 5xx) until the timeout; others throw. */
-  async retry<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {
-    const deadline = this.clock.now() + timeoutMs
+  /**
+   * Runs fn now, retrying transient errors (throttling, 5xx) until the timeout; others throw.
+   * Errors that say AWS cannot be reached or refuses (shared/errors.ts) are not transient: the
+   * SDK's bounded retries already tried again, and they throw at once.
+   */
+  async retry<T>(fn: () => Promise<T>, timeoutMs: number, description?: string): Promise<T> {
+    const start = this.clock.now()
+    const deadline = start + timeoutMs
     let delay = POLL_DEFAULTS.minDelayMs
-    for (;;) {
+    let last: unknown
+    const beat: Beat = {
+      at: start + HEARTBEAT_MS,
+      text: () =>
+        `still retrying ${callOf(last)?.api ?? description ?? 'an AWS call'} (${errorName(last)}) for ${formatDuration(this.clock.now() - start)}, until ${clockTime(deadline)} at the latest`
+    }
+    for (let attempt = 1; ; attempt++) {
       try {
         return await fn()
       } catch (err) {
         if (!isTransient(err) || this.clock.now() >= deadline) throw err
+        last = err
+        this.retrying(err, attempt, description)
       }
-      await this.clock.sleep(this.jittered(delay))
+      // Not woken by a cancel: a call in flight finishes what it started (as before the beat).
+      await this.pause(this.jittered(delay), false, beat, undefined)
       delay = Math.min(POLL_DEFAULTS.maxDelayMs * 4, delay * 2)
     }
   }
 
+  /** One debug line per AWS call that failed and will be tried again: API, error, attempt. */
+  private retrying(err: unknown, attempt: number, description?: string): void {
+    const api = callOf(err)?.api ?? description ?? 'an AWS call'
+    this.log?.debug(
+      `${api} ${isThrottling(err) ? 'throttled' : 'failed'} on attempt ${attempt} (${errorName(err)}: ${errorMessage(err)}); trying again`
+    )
+  }
+
+  /**
+   * Sleeps ms; with a watch, in slices so the watch runs every everyMs meanwhile; with a beat,
+   * waking to log it when it falls due.
+   */
+  private async pause(
+    ms: number,
+    watching: boolean,
+    beat?: Beat,
+    signal: AbortSignal | undefined = this.signal
+  ): Promise<void> {
+    const end = this.clock.now() + ms
+    for (let first = true; ; first = false) {
+      if (signal?.aborted) return
+      const now = this.clock.now()
+      if (beat && this.log && now >= beat.at) {
+        this.log.info(beat.text())
+        while (beat.at <= now) beat.at += HEARTBEAT_MS
+      }
+      if (now >= end && !first) return
+      const until = beat && this.log ? Math.min(end, beat.at) : end
+      await this.slice(Math.max(0, until - now), watching, signal)
+    }
+  }
+
   /** Sleeps ms; with a watch, in slices so the watch runs every everyMs meanwhile. */
-  private async pause(ms: number, watching: boolean): Promise<void> {
+  private async slice(ms: number, watching: boolean, signal?: AbortSignal): Promise<void> {
     const watch = watching ? this.watcher : undefined
-    if (!watch) return this.clock.sleep(ms, this.signal)
+    if (!watch) return this.clock.sleep(ms, signal)
     const end = this.clock.now() + ms
     for (;;) {
       if (this.cancelled) return

@@ -38,7 +38,7 @@ export interface Prepared {
 export async function prepare(settings: Settings, deps: RolloutDeps): Promise<Prepared> {
   const { clock, log } = deps
   const startedAt = clock.now()
-  const poller = new Poller(clock, deps.random, deps.signal)
+  const poller = new Poller(clock, deps.random, deps.signal, log)
 
   const fleet = await log.group('Discover the fleet', async () => {
     const f = await poller.retry(

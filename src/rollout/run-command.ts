@@ -96,7 +96,8 @@ export async function runOnHosts(
       opts.onLook?.(results)
       return unfinished().length === 0 ? true : undefined
     },
-    { timeoutMs: opts.timeoutMs, ...opts.pace }
+    { timeoutMs: opts.timeoutMs, ...opts.pace },
+    `the command on ${instanceIds.length} host(s) to finish`
   )
 
   if (waited.status === 'timeout') {
