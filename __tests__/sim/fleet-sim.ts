@@ -226,6 +226,8 @@ export interface HostFaults {
   neverHealthy?: boolean
   /** After a deploy the app takes this much longer than appStartMs to answer. */
   healthyLateMs?: number
+  /** This host's deploy script runs this long (default the fleet's timing.deployMs). */
+  deployMs?: number
   /** A deploy installs this version instead of the fleet's target version. */
   wrongVersion?: string
   /** The app answers 500 from the start, until a deploy or rollback succeeds on it. */
@@ -1750,7 +1752,7 @@ export class FleetSim {
         else versionAfter = host.firstVersion
         break
       case 'deploy':
-        runMs = this.timing.deployMs
+        runMs = f.deployMs ?? this.timing.deployMs
         if (f.deploy === 'fail') {
           runMs = Math.ceil(this.timing.deployMs / 2)
           outcome = { status: 'Failed', details: 'Failed', code: f.deployExitCode ?? 1 }
