@@ -456,7 +456,9 @@ describe('Run Command', () => {
       }
     )
     const id = (await ssm.send(deploy(ids, 120))).Command!.CommandId!
-    advance(clock, 121_000)
+    // Was 121 s: an undelivered command turns DeliveryTimedOut only after TimeoutSeconds (60) +
+    // executionTimeout (120), per "Understanding command statuses" (aws-model/invocations.ts).
+    advance(clock, 181_000)
     const all = await ssm.send(new ListCommandInvocationsCommand({ CommandId: id, Details: true }))
     const by = Object.fromEntries(
       all.CommandInvocations!.map((i) => [
@@ -468,7 +470,7 @@ describe('Run Command', () => {
       [ids[0]!]: ['Failed', 'Failed', 3],
       [ids[1]!]: ['TimedOut', 'ExecutionTimedOut', -1],
       [ids[2]!]: ['Failed', 'Undeliverable', -1],
-      [ids[3]!]: ['TimedOut', 'DeliveryTimedOut', -1], // TimeoutSeconds 60
+      [ids[3]!]: ['TimedOut', 'DeliveryTimedOut', -1], // TimeoutSeconds 60 + executionTimeout 120
       [ids[4]!]: ['Failed', 'Undeliverable', -1]
     })
     expect((await invocation(sim, id, ids[0]!)).StandardErrorContent).toContain('exit code 3')

@@ -114,6 +114,11 @@ import {
   type Counters
 } from '../support/aws-model/target-health.js'
 import { routesGiven } from '../support/aws-model/data-plane.js'
+import {
+  invocationAt as modelInvocationAt,
+  type InvocationModel,
+  type InvocationStatus as ModelStatus
+} from '../support/aws-model/invocations.js'
 
 // ---------------------------------------------------------------------------------------------
 // Description of a fleet and of its faults
@@ -479,6 +484,37 @@ class TokenBucket {
     if (this.tokens < 1) return false
     this.tokens -= 1
     return true
+  }
+}
+
+/** When the model's invocation reaches a terminal status (every status change is at one of these times). */
+function terminalAt(m: InvocationModel): number {
+  const start = m.sentAt + (m.deliveryLatencyMs ?? 0)
+  const candidates = [
+    m.sentAt,
+    start + Math.min(m.runMs, m.executionTimeoutMs),
+    m.sentAt + m.deliveryTimeoutMs + m.executionTimeoutMs
+  ].sort((a, b) => a - b)
+  return candidates.find((t) => modelInvocationAt(m, t).terminal) ?? Infinity
+}
+
+/** SSM's Status for each StatusDetails the model gives (GetCommandInvocation API). */
+function outcomeOf(details: ModelStatus, exitCode: number): Outcome {
+  switch (details) {
+    case 'Success':
+      return SUCCESS
+    case 'Failed':
+      return { status: 'Failed', details: 'Failed', code: exitCode }
+    case 'TimedOut':
+      return { status: 'TimedOut', details: 'ExecutionTimedOut', code: -1 }
+    case 'DeliveryTimedOut':
+      return { status: 'TimedOut', details: 'DeliveryTimedOut', code: -1 }
+    case 'Undeliverable':
+      return UNDELIVERABLE
+    case 'Cancelled':
+      return CANCELLED
+    default:
+      return { status: details, details, code: -1 }
   }
 }
 
@@ -1707,7 +1743,14 @@ export class FleetSim {
     inv.end += t - inv.start
   }
 
-  /** How one invocation will go, decided when it is sent (cancel and termination may cut it short). */
+  /**
+   * How one invocation will go, decided when it is sent (cancel and termination may cut it short).
+   * Its statuses over time are the AWS model's (aws-model/invocations.ts, from "Understanding
+   * command statuses" and the GetCommandInvocation API): `Pending` until the agent takes it,
+   * `InProgress`, then `Success`, `Failed` (exit code not 0), `TimedOut` at the execution timeout;
+   * an unreachable node `DeliveryTimedOut` after delivery timeout + execution timeout;
+   * `Undeliverable` at once. The simulator only says what the host does.
+   */
   private plan(
     command: CommandState,
     host: HostState,
@@ -1725,53 +1768,57 @@ export class FleetSim {
     }
     const f = host.faults
     const terminated = host.terminatedAt !== undefined && now >= host.terminatedAt
-    if (f.agentOffline || terminated || (kind === 'deploy' && f.deploy === 'undeliverable')) {
-      return { ...base, end: now + this.timing.deliveryMs, outcome: UNDELIVERABLE }
+    const model: InvocationModel = {
+      sentAt: now,
+      node: 'online',
+      deliveryTimeoutMs,
+      executionTimeoutMs: executionTimeoutS * 1000,
+      deliveryLatencyMs: this.timing.deliveryMs,
+      runMs: 0,
+      exitCode: 0
     }
-    if (kind === 'deploy' && f.deploy === 'delivery-timeout') {
-      return {
-        ...base,
-        end: now + deliveryTimeoutMs,
-        outcome: { status: 'TimedOut', details: 'DeliveryTimedOut', code: -1 }
-      }
-    }
-    const start = now + this.timing.deliveryMs
-    let runMs: number
-    let outcome: Outcome = SUCCESS
     let versionAfter: string | undefined
-    switch (kind) {
-      case 'health':
-        runMs = this.timing.healthCommandMs
-        break
-      case 'other':
-        runMs = this.timing.otherCommandMs
-        break
-      case 'rollback':
-        runMs = this.timing.rollbackMs
-        if (f.rollback === 'fail') outcome = { status: 'Failed', details: 'Failed', code: 1 }
-        else versionAfter = host.firstVersion
-        break
-      case 'deploy':
-        runMs = f.deployMs ?? this.timing.deployMs
-        if (f.deploy === 'fail') {
-          runMs = Math.ceil(this.timing.deployMs / 2)
-          outcome = { status: 'Failed', details: 'Failed', code: f.deployExitCode ?? 1 }
-        } else if (f.deploy === 'hang') {
-          runMs = Infinity
-        } else {
-          versionAfter = f.wrongVersion ?? this.fleet.targetVersion
-        }
-        break
-    }
-    if (runMs > executionTimeoutS * 1000) {
-      return {
-        ...base,
-        start,
-        end: start + executionTimeoutS * 1000,
-        outcome: { status: 'TimedOut', details: 'ExecutionTimedOut', code: -1 }
+    if (f.agentOffline || terminated || (kind === 'deploy' && f.deploy === 'undeliverable')) {
+      model.node = 'undeliverable'
+    } else if (kind === 'deploy' && f.deploy === 'delivery-timeout') {
+      model.node = 'offline'
+    } else {
+      switch (kind) {
+        case 'health':
+          model.runMs = this.timing.healthCommandMs
+          break
+        case 'other':
+          model.runMs = this.timing.otherCommandMs
+          break
+        case 'rollback':
+          model.runMs = this.timing.rollbackMs
+          if (f.rollback === 'fail') model.exitCode = 1
+          else versionAfter = host.firstVersion
+          break
+        case 'deploy':
+          model.runMs = f.deployMs ?? this.timing.deployMs
+          if (f.deploy === 'fail') {
+            model.runMs = Math.ceil(model.runMs / 2)
+            model.exitCode = f.deployExitCode ?? 1
+          } else if (f.deploy === 'hang') {
+            model.runMs = Infinity
+          } else {
+            versionAfter = f.wrongVersion ?? this.fleet.targetVersion
+          }
+          break
       }
     }
-    return { ...base, start, end: start + runMs, outcome, versionAfter }
+    const end = terminalAt(model)
+    const outcome = outcomeOf(modelInvocationAt(model, end).status, model.exitCode)
+    const ran = model.node === 'online'
+    const start = ran ? now + this.timing.deliveryMs : undefined
+    return {
+      ...base,
+      start,
+      end,
+      outcome,
+      versionAfter: outcome.status === 'Success' ? versionAfter : undefined
+    }
   }
 
   /** The invocation's end and outcome once cancel and termination are taken into account. */
