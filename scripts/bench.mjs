@@ -399,8 +399,8 @@ async function part3() {
   const c = r.config
   row(
     '3',
-    '  inherent per batch: drain + deploy + app start + LB interval × threshold',
-    `${c.drainS} + ${c.deployS} + ${c.appStartS} + ${c.lbIntervalS} × ${c.lbThreshold} = ${c.drainS + c.deployS + c.appStartS + c.lbIntervalS * c.lbThreshold} s`
+    '  inherent per batch: drain + deploy + app start + one health check (first within one interval)',
+    `${c.drainS} + ${c.deployS} + ${c.appStartS} + ${c.lbIntervalS} = ${c.drainS + c.deployS + c.appStartS + c.lbIntervalS} s`
   )
   row(
     '3',
@@ -473,15 +473,18 @@ ${table()}
 ## What is measured
 
 **Inherent minimum.** A rollout's time is mostly waiting that no tool can shorten. Per batch it is
-*drain + deploy + app start + the load balancer's healthy threshold* (health-check interval ×
-healthy threshold count), and the inherent minimum of a run is that sum times the number of
-batches. The overhead ratio is the run's wall time divided by it: everything above 1 is the
+*the longer of the deregistration delay and min-drain + deploy + app start + ONE load balancer
+health check*: a registered target "must pass one health check to be considered healthy" (ALB
+health checks page), and the first check comes within one health-check interval of the
+registration, so the floor counts one whole interval; the healthy threshold applies only to a
+target coming back from \`unhealthy\` (see __tests__/support/aws-model/). The inherent minimum of a
+run is that sum times the number of batches. The overhead ratio is the run's wall time divided by it: everything above 1 is the
 action's own cost (polling lag, serial steps, API calls, discovery, pre-check, final check, start-up).
 
 1. **Simulated 1,000-host rollout** on the fleet simulator (\`__tests__/sim/fleet-sim.ts\`) on
    virtual time: one target group, batch-size 10% (10 batches of 100), drain (deregistration
-   delay) 30 s, deploy 20 s, app start 5 s, load balancer healthy after 10 s (interval 5 s ×
-   threshold 2): 65 s per batch, 650 s in all. The simulator's other times are its defaults: SSM
+   delay) 30 s, deploy 20 s, app start 5 s, one health check within 5 s (interval 5 s,
+   threshold 2): 60 s per batch, 600 s in all. The simulator's other times are its defaults: SSM
    delivers a command in 0.5 s and runs the on-host health check in 1 s. It enforces ELB's
    Describe rate (bucket 40, refilled 10/s) and an SSM rate (bucket 40, 10/s) and answers the real
    SDK clients (aws-sdk-client-mock), so every call the action makes is counted; the SDK's own
