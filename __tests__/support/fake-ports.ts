@@ -37,6 +37,7 @@ import { rollout } from '../../src/rollout/rollout.js'
 import { VirtualClock } from './virtual-clock.js'
 import { targetGroupSettings, type TargetGroupModelSettings } from './aws-model/settings.js'
 import { targetHealthAt, type TargetEvent } from './aws-model/target-health.js'
+import { invocationAt } from './aws-model/invocations.js'
 
 export const SEC = 1000
 export const MIN = 60 * SEC
@@ -560,13 +561,7 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
             responseCode: inv.exitCode,
             output: inv.stdout.slice(0, 2500)
           }
-        : {
-            instanceId: inv.instanceId,
-            status: 'InProgress',
-            statusDetails: 'InProgress',
-            responseCode: -1,
-            output: ''
-          }
+        : { instanceId: inv.instanceId, ...inFlight(cmd.sentAt, inv.endsAt, this.clock.now()) }
     )
   }
 
@@ -789,6 +784,36 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
       this.calls[this.calls.length - 1] = `${line} !${(err as { name?: string }).name ?? 'Error'}`
       throw err
     }
+  }
+}
+
+/**
+ * What an invocation that has not ended shows, from the shared model (aws-model/invocations.ts,
+ * "Understanding command statuses"): the fake's agent takes a command at once, so it is
+ * `InProgress` with ResponseCode -1 until the end the test scripted. The end itself (status, exit
+ * code) is the test's script of the host, not a rule of AWS.
+ */
+function inFlight(
+  sentAt: number,
+  endsAt: number,
+  now: number
+): { status: InvocationStatus; statusDetails: string; responseCode: number; output: string } {
+  const view = invocationAt(
+    {
+      sentAt,
+      node: 'online',
+      deliveryTimeoutMs: Infinity,
+      executionTimeoutMs: Infinity,
+      runMs: endsAt - sentAt,
+      exitCode: 0
+    },
+    Math.min(now, endsAt - 1)
+  )
+  return {
+    status: view.status as InvocationStatus,
+    statusDetails: view.status,
+    responseCode: view.responseCode,
+    output: ''
   }
 }
 
