@@ -255,7 +255,7 @@ async function part1() {
     '1',
     'where the median run spends it, per batch (s): drain / command / verify / restore; before and after the batches (s)',
     `${perBatch(ph.drain ?? 0)} / ${perBatch(ph.command ?? 0)} / ${perBatch(ph.verify ?? 0)} / ${perBatch(ph.restore ?? 0)}; ${fmt((ph.beforeBatches ?? 0) / 1000, 1)} and ${fmt((ph.afterBatches ?? 0) / 1000, 1)}`,
-    'inherent 30 / 20 / 5 / 10'
+    'floor 30 / 20 / 5 / 5 (one check within the 5 s interval)'
   )
   const calls = typical.totalCalls / typical.hosts
   row(
