@@ -12,15 +12,18 @@ import { planBatches } from '../src/rollout/plan.js'
 import { acquireLocks, lockTtlFor } from '../src/rollout/lock.js'
 import { rollout } from '../src/rollout/rollout.js'
 import type { RolloutOutcome } from '../src/rollout/outcome.js'
-import { FleetSim, mulberry32, silentLog } from '../__tests__/sim/fleet-sim.js'
+import { FleetSim, mulberry32, silentLog, type HostFaults } from '../__tests__/sim/fleet-sim.js'
+import type { Settings } from '../src/settings.js'
 import type { Log } from '../src/ports/log.js'
 import { median } from './stats.js'
 import { fastGroup, settings as simSettings, simpleFleet } from '../__tests__/sim/helpers.js'
 import { VirtualClock } from '../__tests__/support/virtual-clock.js'
-import { INHERENT, inherentMinimumMs } from './inherent.js'
+import { INHERENT, inherentMinimumMs, type Inherent } from './inherent.js'
 
 export interface SimRolloutResult {
   hosts: number
+  /** Health-check interval and healthy threshold of the run. */
+  checks: { intervalS: number; healthyThreshold: number }
   /** Seed of the poller's jitter. */
   seed: number
   result: string
@@ -72,18 +75,26 @@ function rssMb(): number {
   return process.memoryUsage().rss / 2 ** 20
 }
 
-/** The bench fleet: N hosts in one group, drain 30 s, LB healthy after 5 s × 2, deploy 20 s, app start 5 s. */
-export function benchSim(hosts: number): { clock: VirtualClock; sim: FleetSim } {
+/**
+ * The bench fleet: N hosts in one group, drain 30 s, deploy 20 s, app start 5 s, health checks
+ * every `lbIntervalMs` (the first one a whole interval after the registration: the slowest case
+ * of the AWS model).
+ */
+export function benchSim(
+  hosts: number,
+  t: Inherent = INHERENT,
+  hostFaults: Record<string, HostFaults> = {}
+): { clock: VirtualClock; sim: FleetSim } {
   const clock = new VirtualClock()
   const group = fastGroup('web', {
-    deregistrationDelaySeconds: INHERENT.drainMs / 1000,
-    healthCheckIntervalSeconds: INHERENT.lbIntervalMs / 1000,
-    healthyThresholdCount: INHERENT.lbThreshold
+    deregistrationDelaySeconds: t.drainMs / 1000,
+    healthCheckIntervalSeconds: t.lbIntervalMs / 1000,
+    healthyThresholdCount: t.lbThreshold
   })
   const fleet = simpleFleet(hosts, [group], {
-    timing: { deployMs: INHERENT.deployMs, appStartMs: INHERENT.appStartMs }
+    timing: { deployMs: t.deployMs, appStartMs: t.appStartMs }
   })
-  const sim = new FleetSim(clock, fleet)
+  const sim = new FleetSim(clock, fleet, { hosts: hostFaults })
   forgetMockHistory(clock, sim)
   return { clock, sim }
 }
@@ -144,11 +155,13 @@ function timePlanBatches(n: number): number {
 export async function simRollout(
   hosts: number,
   seed = 1,
-  doRollout = true
+  doRollout = true,
+  t: Inherent = INHERENT,
+  batchSize: Settings['batchSize'] = [{ kind: 'percent', value: BATCH_PERCENT }]
 ): Promise<SimRolloutResult> {
   const planBatchesMs = timePlanBatches(hosts)
-  const { clock, sim } = benchSim(hosts)
-  const s = benchSettings()
+  const { clock, sim } = benchSim(hosts, t)
+  const s = { ...benchSettings(), batchSize }
   const baselineRssMb = rssMb()
   const log = silentLog()
   // Real time spent in each log group (the rollout opens one per step): discover and plan.
@@ -203,7 +216,7 @@ export async function simRollout(
   const virtualMs = outcome
     ? outcome.finishedAt - outcome.startedAt
     : sim.clock.now() - sim.startedAt
-  const inherentMs = inherentMinimumMs(batches)
+  const inherentMs = inherentMinimumMs(batches, t)
   const count = (st: string) => outcome?.hosts.filter((h) => h.state === st).length ?? 0
   const planMs =
     marks.planEnd !== undefined && marks.precheckEnd !== undefined
@@ -211,6 +224,7 @@ export async function simRollout(
       : undefined
   return {
     hosts,
+    checks: { intervalS: t.lbIntervalMs / 1000, healthyThreshold: t.lbThreshold },
     seed,
     result: outcome?.result ?? (error ? 'crashed' : 'none'),
     error,

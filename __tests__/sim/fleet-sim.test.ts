@@ -155,7 +155,9 @@ describe('target health', () => {
     expect(await states(sim)).toEqual({ [`${B}:80`]: 'healthy' })
   })
 
-  it('is initial for healthy-threshold × interval after registration, then healthy', async () => {
+  // Was "initial for healthy-threshold × interval": AWS says a registered target "must pass one
+  // health check to be considered healthy" (the model, aws-model/target-health.ts).
+  it('is initial until its first health check, one interval after registration, then healthy after one pass', async () => {
     const { clock, sim, elb } = setup(
       simpleFleet(2, [
         fastGroup('web', {
@@ -174,7 +176,31 @@ describe('target health', () => {
       new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: A, Port: 80 }] })
     )
     expect((await states(sim))[`${A}:80`]).toBe('initial')
-    advance(clock, 29_999)
+    advance(clock, 9_999)
+    expect((await states(sim))[`${A}:80`]).toBe('initial')
+    advance(clock, 1)
+    expect((await states(sim))[`${A}:80`]).toBe('healthy')
+  })
+
+  it('takes the first check at the injected phase after registration', async () => {
+    const { clock, sim, elb } = setup(
+      simpleFleet(2, [
+        fastGroup('web', {
+          deregistrationDelaySeconds: 0,
+          healthCheckIntervalSeconds: 30,
+          healthyThresholdCount: 5,
+          firstCheckPhaseMs: 1_000
+        })
+      ])
+    )
+    const arn = sim.arnOf('web')
+    await elb.send(
+      new DeregisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: A, Port: 80 }] })
+    )
+    await elb.send(
+      new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: A, Port: 80 }] })
+    )
+    advance(clock, 999)
     expect((await states(sim))[`${A}:80`]).toBe('initial')
     advance(clock, 1)
     expect((await states(sim))[`${A}:80`]).toBe('healthy')
@@ -430,7 +456,9 @@ describe('Run Command', () => {
       }
     )
     const id = (await ssm.send(deploy(ids, 120))).Command!.CommandId!
-    advance(clock, 121_000)
+    // Was 121 s: an undelivered command turns DeliveryTimedOut only after TimeoutSeconds (60) +
+    // executionTimeout (120), per "Understanding command statuses" (aws-model/invocations.ts).
+    advance(clock, 181_000)
     const all = await ssm.send(new ListCommandInvocationsCommand({ CommandId: id, Details: true }))
     const by = Object.fromEntries(
       all.CommandInvocations!.map((i) => [
@@ -442,7 +470,7 @@ describe('Run Command', () => {
       [ids[0]!]: ['Failed', 'Failed', 3],
       [ids[1]!]: ['TimedOut', 'ExecutionTimedOut', -1],
       [ids[2]!]: ['Failed', 'Undeliverable', -1],
-      [ids[3]!]: ['TimedOut', 'DeliveryTimedOut', -1], // TimeoutSeconds 60
+      [ids[3]!]: ['TimedOut', 'DeliveryTimedOut', -1], // TimeoutSeconds 60 + executionTimeout 120
       [ids[4]!]: ['Failed', 'Undeliverable', -1]
     })
     expect((await invocation(sim, id, ids[0]!)).StandardErrorContent).toContain('exit code 3')
@@ -543,14 +571,16 @@ describe('invariant monitor', () => {
     await elb.send(
       new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: A, Port: 80 }] })
     )
-    advance(clock, 9_000)
+    // Healthy at its first check, one 5 s interval after the registration (was 2 × 5 s: the
+    // healthy threshold, which AWS applies only to a target coming back from unhealthy).
+    advance(clock, 4_000)
     expect(sim.outOfServiceNow()).toEqual([A, B])
     advance(clock, 1_000)
     expect(sim.outOfServiceNow()).toEqual([B])
     expect(sim.outOfServiceLog[0]).toEqual({
       instanceId: A,
       from: sim.startedAt,
-      to: sim.startedAt + 20_000
+      to: sim.startedAt + 15_000
     })
   })
 })
@@ -572,6 +602,41 @@ describe('traffic', () => {
     expect(sim.traffic.droppedDeployRunning).toBeGreaterThan(0)
     expect(sim.traffic.droppedDeployRunning).toBeLessThan(1_000)
     expect(sim.traffic.droppedNoTarget).toBe(0)
+  })
+
+  it('keeps routing to a deregistered target for the window, and drops what reaches its deploy', async () => {
+    const { clock, sim, elb, ssm } = setup(
+      simpleFleet(2, [
+        fastGroup('web', { deregistrationDelaySeconds: 0, newRequestWindowMs: 20_000 })
+      ])
+    )
+    await elb.send(
+      new DeregisterTargetsCommand({ TargetGroupArn: sim.arnOf('web'), Targets: [{ Id: A }] })
+    )
+    // The API already says A is gone (delay 0), yet the data plane sends it half the traffic for
+    // 20 s (aws-model/data-plane.ts); a deploy sent now meets those requests from 0.5 s on.
+    expect((await states(sim))[`${A}:80`]).toBeUndefined()
+    await ssm.send(deploy([A]))
+    advance(clock, 30_000)
+    // Half of 100 rps for the 19.5 s of the window after the deploy starts (sampled each second).
+    expect(sim.traffic.droppedDeployRunning).toBeGreaterThanOrEqual(50 * 19)
+    expect(sim.traffic.droppedDeployRunning).toBeLessThanOrEqual(50 * 20)
+    expect(sim.traffic.droppedNoTarget).toBe(0)
+  })
+
+  it('drops nothing when the deploy starts after the window', async () => {
+    const { clock, sim, elb, ssm } = setup(
+      simpleFleet(2, [
+        fastGroup('web', { deregistrationDelaySeconds: 0, newRequestWindowMs: 20_000 })
+      ])
+    )
+    await elb.send(
+      new DeregisterTargetsCommand({ TargetGroupArn: sim.arnOf('web'), Targets: [{ Id: A }] })
+    )
+    advance(clock, 20_000)
+    await ssm.send(deploy([A]))
+    advance(clock, 30_000)
+    expect(sim.dropped).toBe(0)
   })
 
   it('drops requests when no target is healthy', async () => {

@@ -7,9 +7,11 @@
 // state:
 //
 // - target groups with their health-check settings and deregistration delay; registrations per
-//   group and port; target health computed from the host's app at each health check
-//   (`initial` until HealthyThresholdCount checks pass, `unhealthy` after UnhealthyThresholdCount
-//   fail, `draining` for the deregistration delay, then gone);
+//   group and port; target health computed from the host's app at each health check by the shared
+//   AWS model in ../support/aws-model/ (target-health.ts: the first check within one interval of
+//   the registration, `healthy` after ONE pass, the thresholds only from `unhealthy`, `draining`
+//   for the whole delay, then gone). The model's comments cite the AWS pages; the fake world of
+//   the unit tests uses the same model;
 // - Run Command invocations that take time and end Success / Failed / TimedOut (execution or
 //   delivery) / Undeliverable / Cancelled, as SSM reports them (Status + StatusDetails);
 // - an app per host that reports its version on the health path, is down while a deploy runs,
@@ -19,7 +21,9 @@
 //   version, unhealthy before the run, terminated by autoscaling, health flaps) and per call
 //   (throttling or 5xx by API, by call number or with a seeded probability);
 // - monitors: a deploy command sent to a host still registered or draining anywhere is a
-//   violation; hosts out of service over time; a traffic model counting dropped requests.
+//   violation; hosts out of service over time; a traffic model counting dropped requests, whose
+//   routing is the model's data plane (aws-model/data-plane.ts: a deregistered target that was in
+//   service still gets new requests for the group's window, measured by users, not documented).
 //
 // Nothing here reads the real clock: every state is computed from `clock.now()`, lazily, and the
 // traffic model integrates over the clock's advances. The same module carries the benchmarks
@@ -97,6 +101,24 @@ import { mockClient } from 'aws-sdk-client-mock'
 import { HEALTH_MARKER, readHealthScript, type HealthWait } from '../../src/health/script.js'
 import type { Log } from '../../src/ports/log.js'
 import type { VirtualClock } from '../support/virtual-clock.js'
+import {
+  targetGroupSettings,
+  type TargetGroupModelSettings
+} from '../support/aws-model/settings.js'
+import {
+  applyChecks,
+  drainingMs,
+  firstCheckAt,
+  healthOf,
+  newCounters,
+  type Counters
+} from '../support/aws-model/target-health.js'
+import { routesGiven } from '../support/aws-model/data-plane.js'
+import {
+  invocationAt as modelInvocationAt,
+  type InvocationModel,
+  type InvocationStatus as ModelStatus
+} from '../support/aws-model/invocations.js'
 
 // ---------------------------------------------------------------------------------------------
 // Description of a fleet and of its faults
@@ -120,6 +142,15 @@ export interface SimGroupSpec {
   healthCheckPort?: string
   /** Default 'instance'. */
   targetType?: string
+  /**
+   * How long after DeregisterTargets the data plane still sends new requests to a target that was
+   * in service (aws-model/settings.ts `newRequestWindowMs`). Default 0, AWS's documented word
+   * ("stops routing requests to a target as soon as it is deregistered"); users measured 15-20 s
+   * on ALB (the model's 20 s default), which scenarios about `min-drain` set here.
+   */
+  newRequestWindowMs?: number
+  /** When the first health check comes after RegisterTargets (default a whole interval). */
+  firstCheckPhaseMs?: number
 }
 
 export interface SimHostSpec {
@@ -200,6 +231,8 @@ export interface HostFaults {
   neverHealthy?: boolean
   /** After a deploy the app takes this much longer than appStartMs to answer. */
   healthyLateMs?: number
+  /** This host's deploy script runs this long (default the fleet's timing.deployMs). */
+  deployMs?: number
   /** A deploy installs this version instead of the fleet's target version. */
   wrongVersion?: string
   /** The app answers 500 from the start, until a deploy or rollback succeeds on it. */
@@ -455,12 +488,50 @@ class TokenBucket {
   }
 }
 
+/** When the model's invocation reaches a terminal status (every status change is at one of these times). */
+function terminalAt(m: InvocationModel): number {
+  const start = m.sentAt + (m.deliveryLatencyMs ?? 0)
+  const candidates = [
+    m.sentAt,
+    start + Math.min(m.runMs, m.executionTimeoutMs),
+    m.sentAt + m.deliveryTimeoutMs + m.executionTimeoutMs
+  ].sort((a, b) => a - b)
+  return candidates.find((t) => modelInvocationAt(m, t).terminal) ?? Infinity
+}
+
+/** SSM's Status for each StatusDetails the model gives (GetCommandInvocation API). */
+function outcomeOf(details: ModelStatus, exitCode: number): Outcome {
+  switch (details) {
+    case 'Success':
+      return SUCCESS
+    case 'Failed':
+      return { status: 'Failed', details: 'Failed', code: exitCode }
+    case 'TimedOut':
+      return { status: 'TimedOut', details: 'ExecutionTimedOut', code: -1 }
+    case 'DeliveryTimedOut':
+      return { status: 'TimedOut', details: 'DeliveryTimedOut', code: -1 }
+    case 'Undeliverable':
+      return UNDELIVERABLE
+    case 'Cancelled':
+      return CANCELLED
+    default:
+      return { status: details, details, code: -1 }
+  }
+}
+
+/** The reason a failed check shows: no answer is a timeout, any other code a mismatch (targetHealthApi). */
+function failureOf(status: number): 'Target.Timeout' | 'Target.ResponseCodeMismatch' {
+  return status === 0 ? 'Target.Timeout' : 'Target.ResponseCodeMismatch'
+}
+
 // ---------------------------------------------------------------------------------------------
 // Internal state
 // ---------------------------------------------------------------------------------------------
 
 interface GroupState {
-  spec: Required<SimGroupSpec>
+  spec: Required<Omit<SimGroupSpec, 'firstCheckPhaseMs'>>
+  /** The same settings in the AWS model's words. */
+  model: TargetGroupModelSettings
   arn: string
   /** Registrations by `${instanceId}:${port}`; a draining one keeps its entry until the delay has passed. */
   regs: Map<string, Registration>
@@ -474,11 +545,10 @@ interface Registration {
   port: number
   registeredAt: number
   deregisteredAt?: number
-  /** Health checks run at registeredAt + k × interval; n is the last one evaluated. */
+  /** Health checks run at firstCheckAt + k × interval (the model); n of them evaluated so far. */
   n: number
-  state: ElbState
-  passes: number
-  fails: number
+  /** The model's running counts of those checks. */
+  checks: Counters
   lastStatus: number
 }
 
@@ -659,7 +729,7 @@ export class FleetSim {
     }
 
     fleet.groups.forEach((g, i) => {
-      const spec: Required<SimGroupSpec> = {
+      const spec: GroupState['spec'] = {
         name: g.name,
         port: g.port ?? 80,
         deregistrationDelaySeconds: g.deregistrationDelaySeconds ?? 300,
@@ -668,10 +738,19 @@ export class FleetSim {
         unhealthyThresholdCount: g.unhealthyThresholdCount ?? 2,
         healthCheckPath: g.healthCheckPath ?? '/health',
         healthCheckPort: g.healthCheckPort ?? 'traffic-port',
-        targetType: g.targetType ?? 'instance'
+        targetType: g.targetType ?? 'instance',
+        newRequestWindowMs: g.newRequestWindowMs ?? 0
       }
+      const model = targetGroupSettings('alb', {
+        intervalMs: spec.healthCheckIntervalSeconds * 1000,
+        healthyThreshold: spec.healthyThresholdCount,
+        unhealthyThreshold: spec.unhealthyThresholdCount,
+        deregistrationDelayMs: spec.deregistrationDelaySeconds * 1000,
+        newRequestWindowMs: spec.newRequestWindowMs,
+        firstCheckPhaseMs: g.firstCheckPhaseMs
+      })
       const arn = `arn:aws:elasticloadbalancing:${this.region}:${this.account}:targetgroup/${g.name}/${hex(0x5eed0000 + i * 7919, 16)}`
-      this.groups.push({ spec, arn, regs: new Map() })
+      this.groups.push({ spec, model, arn, regs: new Map() })
     })
     this.appPaths = new Set([
       ...this.groups.map((g) => g.spec.healthCheckPath),
@@ -1011,6 +1090,11 @@ export class FleetSim {
     return next
   }
 
+  /** A deploy or rollback has started on the host and its app is not back yet at t. */
+  deployStarted(host: HostState, t: number): boolean {
+    return this.episodes(host).some((e) => e.inv.kind !== 'other' && e.start <= t && t < e.readyAt)
+  }
+
   /** A deploy or rollback script is running on the host at t. */
   scriptRunning(host: HostState, t: number): boolean {
     return this.episodes(host).some((e) => e.inv.kind !== 'other' && e.start <= t && t < e.end)
@@ -1056,15 +1140,13 @@ export class FleetSim {
       port,
       registeredAt,
       n: 0,
-      state: 'initial',
-      passes: 0,
-      fails: 0,
+      checks: newCounters(group.model),
       lastStatus: 200
     }
     if (registeredAt < now) {
-      // Registered long ago: its state is settled by the app's answer now.
-      const interval = group.spec.healthCheckIntervalSeconds * 1000
-      reg.n = Math.floor((now - registeredAt) / interval)
+      // Registered long ago: the model's checks since then, all with the app's answer now.
+      const first = firstCheckAt(group.model, registeredAt)
+      reg.n = Math.floor((now - first) / group.model.intervalMs) + 1
       const status = this.appStatus(
         host,
         now,
@@ -1072,13 +1154,7 @@ export class FleetSim {
         group.spec.healthCheckPath
       )
       reg.lastStatus = status
-      if (status >= 200 && status < 300) {
-        reg.state = 'healthy'
-        reg.passes = group.spec.healthyThresholdCount
-      } else {
-        reg.state = 'unhealthy'
-        reg.fails = group.spec.unhealthyThresholdCount
-      }
+      applyChecks(group.model, reg.checks, status >= 200 && status < 300, reg.n, failureOf(status))
     }
     return reg
   }
@@ -1099,18 +1175,35 @@ export class FleetSim {
   private phase(reg: Registration, t: number): 'active' | 'draining' | 'gone' {
     const d = this.deregisteredAt(reg)
     if (d === undefined || t < d) return 'active'
-    return t < d + reg.group.spec.deregistrationDelaySeconds * 1000 ? 'draining' : 'gone'
+    // `draining` for the whole delay (the model's drainingMs, albDeregistrationDelay).
+    return t < d + drainingMs(reg.group.model) ? 'draining' : 'gone'
   }
 
-  /** Runs the health checks due up to t (never backwards) and returns the target's health state. */
+  /** Gone from the API and past the data plane's window: nothing will route to it again. */
+  private expired(reg: Registration, t: number): boolean {
+    const d = this.deregisteredAt(reg)
+    return this.phase(reg, t) === 'gone' && t >= d! + reg.group.model.newRequestWindowMs
+  }
+
+  /**
+   * Runs the health checks due up to t (never backwards, none from the deregistration on) and
+   * returns the target's health state. When the checks come and what they make of the target is
+   * the AWS model's (firstCheckAt, applyChecks in aws-model/target-health.ts); the simulator only
+   * says what the app answers at each check.
+   */
   private elbState(reg: Registration, t: number): ElbState {
-    const spec = reg.group.spec
-    const interval = spec.healthCheckIntervalSeconds * 1000
-    const last = Math.floor((t - reg.registeredAt) / interval)
+    const model = reg.group.model
+    const interval = model.intervalMs
+    const first = firstCheckAt(model, reg.registeredAt)
+    const d = this.deregisteredAt(reg)
+    // Checks at first + k × interval for k < last (those before t, and before d).
+    const until = d === undefined ? t : Math.min(t, d - 1)
+    const last = until < first ? 0 : Math.floor((until - first) / interval) + 1
     const port = this.healthCheckPort(reg)
+    const spec = reg.group.spec
     while (reg.n < last) {
-      const k = reg.n + 1
-      const at = reg.registeredAt + k * interval
+      const k = reg.n
+      const at = first + k * interval
       const status = this.appStatus(reg.host, at, port, spec.healthCheckPath)
       const ok = status >= 200 && status < 300
       // Every check until the app's next change gives the same answer: take them in one step.
@@ -1118,23 +1211,12 @@ export class FleetSim {
       const upTo =
         change === Infinity
           ? last
-          : Math.max(k, Math.min(last, Math.ceil((change - reg.registeredAt) / interval) - 1))
-      const count = upTo - k + 1
-      if (ok) {
-        reg.passes += count
-        reg.fails = 0
-        if (reg.state !== 'healthy' && reg.passes >= spec.healthyThresholdCount)
-          reg.state = 'healthy'
-      } else {
-        reg.fails += count
-        reg.passes = 0
-        reg.lastStatus = status
-        if (reg.state !== 'unhealthy' && reg.fails >= spec.unhealthyThresholdCount)
-          reg.state = 'unhealthy'
-      }
+          : Math.max(k + 1, Math.min(last, Math.ceil((change - first) / interval)))
+      if (!ok) reg.lastStatus = status
+      applyChecks(model, reg.checks, ok, upTo - k, failureOf(status))
       reg.n = upTo
     }
-    return reg.state
+    return reg.checks.state
   }
 
   /** DescribeTargetHealth's word on a registration at t; undefined once it is gone. */
@@ -1151,28 +1233,17 @@ export class FleetSim {
         Description: 'Target deregistration is in progress'
       }
     }
-    const state = this.elbState(reg, t)
-    if (state === 'healthy') return { State: 'healthy' }
-    if (state === 'initial') {
-      return reg.n === 0
-        ? {
-            State: 'initial',
-            Reason: 'Elb.RegistrationInProgress',
-            Description: 'Target registration is in progress'
-          }
-        : {
-            State: 'initial',
-            Reason: 'Elb.InitialHealthChecking',
-            Description: 'Initial health checks in progress'
-          }
+    this.elbState(reg, t)
+    // State and reason code are the model's (healthOf, from the TargetHealth API page).
+    const health = healthOf(reg.checks)
+    const description: Record<string, string> = {
+      'Elb.RegistrationInProgress': 'Target registration is in progress',
+      'Elb.InitialHealthChecking': 'Initial health checks in progress',
+      'Target.Timeout': 'Request timed out',
+      'Target.ResponseCodeMismatch': `Health checks failed with these codes: [${reg.lastStatus}]`
     }
-    if (reg.lastStatus === 0)
-      return { State: 'unhealthy', Reason: 'Target.Timeout', Description: 'Request timed out' }
-    return {
-      State: 'unhealthy',
-      Reason: 'Target.ResponseCodeMismatch',
-      Description: `Health checks failed with these codes: [${reg.lastStatus}]`
-    }
+    if (health.reason === undefined) return { State: health.state }
+    return { State: health.state, Reason: health.reason, Description: description[health.reason] }
   }
 
   /** The host is registered and healthy on every registration it started with. */
@@ -1228,12 +1299,16 @@ export class FleetSim {
       stats.requests += requests
       const routable: Registration[] = []
       for (const [key, reg] of g.regs) {
-        const phase = this.phase(reg, s)
-        if (phase === 'gone') {
+        if (this.expired(reg, s)) {
           g.regs.delete(key)
           continue
         }
-        if (phase === 'active' && this.elbState(reg, s) === 'healthy') routable.push(reg)
+        const d = this.deregisteredAt(reg)
+        // Where a new request may go is the model's data plane (routesGiven): healthy registered
+        // targets, and for the group's window a deregistered one that was in service.
+        const session = { registeredAt: reg.registeredAt, deregisteredAt: d }
+        const healthy = () => this.elbState(reg, s) === 'healthy'
+        if (routesGiven(g.model, session, s, healthy)) routable.push(reg)
       }
       if (routable.length === 0) {
         this.traffic.droppedNoTarget += requests
@@ -1242,7 +1317,9 @@ export class FleetSim {
       }
       const share = requests / routable.length
       for (const reg of routable) {
-        if (this.scriptRunning(reg.host, s)) {
+        // A request routed to a host whose deploy (or rollback) has started, until its app is
+        // back, is dropped.
+        if (this.deployStarted(reg.host, s)) {
           this.traffic.droppedDeployRunning += share
           stats.dropped += share
         } else {
@@ -1394,7 +1471,8 @@ export class FleetSim {
         }
       }
     } else {
-      for (const [key, reg] of g.regs) if (!describe(reg)) g.regs.delete(key)
+      for (const [key, reg] of g.regs)
+        if (!describe(reg) && this.expired(reg, now)) g.regs.delete(key)
     }
     return { TargetHealthDescriptions: out, $metadata: metadata(200) }
   }
@@ -1666,7 +1744,14 @@ export class FleetSim {
     inv.end += t - inv.start
   }
 
-  /** How one invocation will go, decided when it is sent (cancel and termination may cut it short). */
+  /**
+   * How one invocation will go, decided when it is sent (cancel and termination may cut it short).
+   * Its statuses over time are the AWS model's (aws-model/invocations.ts, from "Understanding
+   * command statuses" and the GetCommandInvocation API): `Pending` until the agent takes it,
+   * `InProgress`, then `Success`, `Failed` (exit code not 0), `TimedOut` at the execution timeout;
+   * an unreachable node `DeliveryTimedOut` after delivery timeout + execution timeout;
+   * `Undeliverable` at once. The simulator only says what the host does.
+   */
   private plan(
     command: CommandState,
     host: HostState,
@@ -1684,53 +1769,57 @@ export class FleetSim {
     }
     const f = host.faults
     const terminated = host.terminatedAt !== undefined && now >= host.terminatedAt
-    if (f.agentOffline || terminated || (kind === 'deploy' && f.deploy === 'undeliverable')) {
-      return { ...base, end: now + this.timing.deliveryMs, outcome: UNDELIVERABLE }
+    const model: InvocationModel = {
+      sentAt: now,
+      node: 'online',
+      deliveryTimeoutMs,
+      executionTimeoutMs: executionTimeoutS * 1000,
+      deliveryLatencyMs: this.timing.deliveryMs,
+      runMs: 0,
+      exitCode: 0
     }
-    if (kind === 'deploy' && f.deploy === 'delivery-timeout') {
-      return {
-        ...base,
-        end: now + deliveryTimeoutMs,
-        outcome: { status: 'TimedOut', details: 'DeliveryTimedOut', code: -1 }
-      }
-    }
-    const start = now + this.timing.deliveryMs
-    let runMs: number
-    let outcome: Outcome = SUCCESS
     let versionAfter: string | undefined
-    switch (kind) {
-      case 'health':
-        runMs = this.timing.healthCommandMs
-        break
-      case 'other':
-        runMs = this.timing.otherCommandMs
-        break
-      case 'rollback':
-        runMs = this.timing.rollbackMs
-        if (f.rollback === 'fail') outcome = { status: 'Failed', details: 'Failed', code: 1 }
-        else versionAfter = host.firstVersion
-        break
-      case 'deploy':
-        runMs = this.timing.deployMs
-        if (f.deploy === 'fail') {
-          runMs = Math.ceil(this.timing.deployMs / 2)
-          outcome = { status: 'Failed', details: 'Failed', code: f.deployExitCode ?? 1 }
-        } else if (f.deploy === 'hang') {
-          runMs = Infinity
-        } else {
-          versionAfter = f.wrongVersion ?? this.fleet.targetVersion
-        }
-        break
-    }
-    if (runMs > executionTimeoutS * 1000) {
-      return {
-        ...base,
-        start,
-        end: start + executionTimeoutS * 1000,
-        outcome: { status: 'TimedOut', details: 'ExecutionTimedOut', code: -1 }
+    if (f.agentOffline || terminated || (kind === 'deploy' && f.deploy === 'undeliverable')) {
+      model.node = 'undeliverable'
+    } else if (kind === 'deploy' && f.deploy === 'delivery-timeout') {
+      model.node = 'offline'
+    } else {
+      switch (kind) {
+        case 'health':
+          model.runMs = this.timing.healthCommandMs
+          break
+        case 'other':
+          model.runMs = this.timing.otherCommandMs
+          break
+        case 'rollback':
+          model.runMs = this.timing.rollbackMs
+          if (f.rollback === 'fail') model.exitCode = 1
+          else versionAfter = host.firstVersion
+          break
+        case 'deploy':
+          model.runMs = f.deployMs ?? this.timing.deployMs
+          if (f.deploy === 'fail') {
+            model.runMs = Math.ceil(model.runMs / 2)
+            model.exitCode = f.deployExitCode ?? 1
+          } else if (f.deploy === 'hang') {
+            model.runMs = Infinity
+          } else {
+            versionAfter = f.wrongVersion ?? this.fleet.targetVersion
+          }
+          break
       }
     }
-    return { ...base, start, end: start + runMs, outcome, versionAfter }
+    const end = terminalAt(model)
+    const outcome = outcomeOf(modelInvocationAt(model, end).status, model.exitCode)
+    const ran = model.node === 'online'
+    const start = ran ? now + this.timing.deliveryMs : undefined
+    return {
+      ...base,
+      start,
+      end,
+      outcome,
+      versionAfter: outcome.status === 'Success' ? versionAfter : undefined
+    }
   }
 
   /** The invocation's end and outcome once cancel and termination are taken into account. */

@@ -35,7 +35,7 @@ const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20261123
 const RUNS = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : 1000
 
 /** Real time one block may take. */
-const TIMEOUT_MS = 120_000
+const TIMEOUT_MS = 600_000
 
 beforeAll(() => {
   console.info(`invariants: fast-check seed ${SEED} (FC_SEED to replay), ${RUNS} cases`)

@@ -143,11 +143,20 @@ describe('one scenario per fault', () => {
     })
   })
 
-  it('the deploy is never delivered (DeliveryTimedOut): failed at command, and the reason says so', async () => {
+  // Was "reason: /DeliveryTimedOut/": SSM reports DeliveryTimedOut only after delivery timeout +
+  // execution timeout (aws-model/invocations.ts, "Understanding command statuses"); the action
+  // sets both to command-timeout, so its own command-timeout cancels first.
+  it('the deploy is never delivered: failed at command when command-timeout cancels it', async () => {
     const r = await scenario(fleet4(), { hosts: { [B]: { deploy: 'delivery-timeout' } } })
     expectHosts(r, {
       [A]: deployed,
-      [B]: { state: 'failed', step: 'command', version: OLD, lb: [], reason: /DeliveryTimedOut/ },
+      [B]: {
+        state: 'failed',
+        step: 'command',
+        version: OLD,
+        lb: [],
+        reason: /after command-timeout 2m; cancelled/
+      },
       [C]: deployed,
       [D]: deployed
     })

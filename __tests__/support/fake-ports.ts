@@ -3,6 +3,12 @@
 // timers of its own. Every call lands in an ordered log (`world.calls`), e.g.
 //   ['describe tg-a', 'deregister tg-a i-1:80', 'describe tg-a', 'send deploy i-1', 'list deploy-1', ...]
 // Far simpler than the fleet simulator in __tests__/sim: no traffic, no token buckets.
+//
+// Target health over time (initial until the first check within one interval, healthy after ONE
+// pass, thresholds only from unhealthy, draining for the whole delay) is not decided here: the
+// fake feeds each registration's history to the shared model in ./aws-model/ (target-health.ts),
+// whose comments cite the AWS page behind each rule (ALB health checks, TargetHealth API,
+// deregistration delay). The fleet simulator uses the same model.
 
 import {
   MemberRefusedError,
@@ -29,6 +35,9 @@ import type { Settings } from '../../src/settings.js'
 import { HEALTH_MARKER, readHealthScript, type HealthTarget } from '../../src/health/script.js'
 import { rollout } from '../../src/rollout/rollout.js'
 import { VirtualClock } from './virtual-clock.js'
+import { targetGroupSettings, type TargetGroupModelSettings } from './aws-model/settings.js'
+import { targetHealthAt, type TargetEvent } from './aws-model/target-health.js'
+import { invocationAt } from './aws-model/invocations.js'
 
 export const SEC = 1000
 export const MIN = 60 * SEC
@@ -91,8 +100,11 @@ export interface WorldSpec {
   /**
    * How long draining outlasts the deregistration delay (default 0). On AWS a target often
    * reads `draining` for a few seconds past the delay: tests use this to look at a host mid-drain.
+   * It is the model's deregistration propagation (aws-model/settings.ts).
    */
   drainOverrunMs?: number
+  /** When the first health check comes after RegisterTargets (default: a whole interval). */
+  firstCheckPhaseMs?: number
   /** CloudWatch alarms that exist, with their state (change them with setAlarm). */
   alarms?: Record<string, AlarmState>
 }
@@ -143,8 +155,19 @@ function toPool(g: FakeTargetGroup): Pool {
   }
 }
 
-function memberStatus(instanceId: string, port: number, state: TargetState): MemberStatus {
-  return { instanceId, port, state: MEMBER_STATE[state], label: state, ...reasonOf(state) }
+function memberStatus(
+  instanceId: string,
+  port: number,
+  state: TargetState,
+  reason = reasonOf(state).reason
+): MemberStatus {
+  return {
+    instanceId,
+    port,
+    state: MEMBER_STATE[state],
+    label: state,
+    ...(reason ? { reason } : {})
+  }
 }
 
 /** ELB refusing a target (InvalidTarget) reaches the rollout as the port's MemberRefusedError. */
@@ -162,13 +185,14 @@ async function refusals(call: () => Promise<void>): Promise<void> {
 interface Registration {
   instanceId: string
   port: number
-  phase: 'registered' | 'draining'
-  since: number
-  /** Registered before the run and healthy-looking at once (no `initial` period). */
-  seeded: boolean
+  /** RegisterTargets and DeregisterTargets on this target, in time order (the model's input). */
+  events: TargetEvent[]
   /** A state fixed by the test (discovery of draining/unused targets), until the next change. */
   fixed?: TargetState
 }
+
+/** How long before the start the seeded registrations were made: their checks have settled. */
+const SEEDED_MS = 3_600_000
 
 interface FakeGroup {
   info: FakeTargetGroup
@@ -251,6 +275,9 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
   private readonly maxPerCommand: number
   private readonly listDelayMs: number
   private readonly drainOverrunMs: number
+  private readonly firstCheckPhaseMs?: number
+  /** Per host: when its app started to pass or fail the load balancer's checks (the model's input). */
+  private readonly appEvents = new Map<string, TargetEvent[]>()
   private readonly faults: Array<{ match: Matcher; times: number; error: () => unknown }> = []
   private readonly hooks: Array<{ match: Matcher; fn: (call: string) => void; once: boolean }> = []
   private nextCommand = 1
@@ -262,6 +289,7 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
     this.maxPerCommand = spec.maxPerCommand ?? 50
     this.listDelayMs = spec.listDelayMs ?? 0
     this.drainOverrunMs = spec.drainOverrunMs ?? 0
+    this.firstCheckPhaseMs = spec.firstCheckPhaseMs
     for (const [name, state] of Object.entries(spec.alarms ?? {})) this.alarms.set(name, state)
     for (const g of spec.groups) {
       const regs: Registration[] = g.targets.map((t) => {
@@ -270,9 +298,7 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
         return {
           instanceId: id!,
           port: Number(port ?? 80),
-          phase: 'registered',
-          since: this.clock.now(),
-          seeded: true,
+          events: [{ at: this.clock.now() - SEEDED_MS, type: 'register' as const }],
           fixed: typeof t === 'string' ? undefined : t.state
         }
       })
@@ -293,6 +319,7 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
     }
     for (const [id, patch] of Object.entries(spec.hosts ?? {}))
       Object.assign(this.ensureHost(id), patch)
+    this.observeApps(this.clock.now() - SEEDED_MS)
     for (const g of this.groups) {
       if (g.info.targetType !== 'instance') continue
       for (const r of g.regs)
@@ -438,8 +465,9 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
     for (const reg of g.regs) {
       if (targets && !targets.some((t) => t.instanceId === reg.instanceId && t.port === reg.port))
         continue
-      const state = this.stateOf(g, reg)
-      if (state) out.push(memberStatus(reg.instanceId, reg.port, state))
+      const health = this.healthOf(g, reg)
+      if (health.state === 'unused' && !reg.fixed) continue
+      out.push(memberStatus(reg.instanceId, reg.port, health.state, health.reason))
     }
     // As ELB answers a target it was asked about but no longer has.
     for (const t of targets ?? []) {
@@ -461,14 +489,12 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
     const g = this.byArn(targetGroupArn)
     this.call(`deregister ${g.info.name} ${targetList(targets)}`)
     for (const t of targets) {
+      // Deregistering a target that is not registered succeeds and changes nothing: the model
+      // ignores the event then (deregisterTargetsApi in aws-model/sources.ts).
       const reg = g.regs.find((r) => r.instanceId === t.instanceId && r.port === t.port)
-      if (!reg || reg.phase === 'draining') continue // deregistering an unregistered target succeeds
-      Object.assign(reg, {
-        phase: 'draining',
-        since: this.clock.now(),
-        seeded: false,
-        fixed: undefined
-      })
+      if (!reg) continue
+      reg.events.push({ at: this.clock.now(), type: 'deregister' })
+      reg.fixed = undefined
     }
   }
 
@@ -476,15 +502,10 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
     const g = this.byArn(targetGroupArn)
     this.call(`register ${g.info.name} ${targetList(targets)}`)
     for (const t of targets) {
-      const fresh = {
-        phase: 'registered' as const,
-        since: this.clock.now(),
-        seeded: false,
-        fixed: undefined
-      }
+      const event: TargetEvent = { at: this.clock.now(), type: 'register' }
       const reg = g.regs.find((r) => r.instanceId === t.instanceId && r.port === t.port)
-      if (reg) Object.assign(reg, fresh)
-      else g.regs.push({ instanceId: t.instanceId, port: t.port, ...fresh })
+      if (reg) Object.assign(reg, { fixed: undefined, events: [...reg.events, event] })
+      else g.regs.push({ instanceId: t.instanceId, port: t.port, events: [event] })
     }
   }
 
@@ -547,13 +568,7 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
             responseCode: inv.exitCode,
             output: inv.stdout.slice(0, 2500)
           }
-        : {
-            instanceId: inv.instanceId,
-            status: 'InProgress',
-            statusDetails: 'InProgress',
-            responseCode: -1,
-            output: ''
-          }
+        : { instanceId: inv.instanceId, ...inFlight(cmd.sentAt, inv.endsAt, this.clock.now()) }
     )
   }
 
@@ -644,20 +659,56 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
     return h.lbCheck === 'auto' ? h.http >= 200 && h.http < 300 : h.lbCheck === 'pass'
   }
 
+  /** The model's settings for a group: the fake's fields, AWS's defaults for the rest. */
+  private modelSettings(g: FakeGroup): TargetGroupModelSettings {
+    return targetGroupSettings('alb', {
+      intervalMs: g.info.healthCheckIntervalSeconds * SEC,
+      healthyThreshold: g.info.healthyThresholdCount,
+      deregistrationDelayMs: g.info.deregistrationDelaySeconds * SEC,
+      deregistrationPropagationMs: this.drainOverrunMs,
+      firstCheckPhaseMs: this.firstCheckPhaseMs
+    })
+  }
+
+  /** The model's health of a registration now and the reason code it shows. */
+  private healthOf(g: FakeGroup, reg: Registration): { state: TargetState; reason?: string } {
+    if (reg.fixed) return { state: reg.fixed, ...reasonOf(reg.fixed) }
+    this.observeApp(reg.instanceId, this.clock.now())
+    const events = [...reg.events, ...(this.appEvents.get(reg.instanceId) ?? [])]
+    const health = targetHealthAt(this.modelSettings(g), events, this.clock.now())
+    // drainStuck is a fault, not an AWS behaviour: a target that never leaves `draining`.
+    const last = reg.events[reg.events.length - 1]
+    if (
+      this.host(reg.instanceId).drainStuck &&
+      last?.type === 'deregister' &&
+      health.state === 'unused'
+    )
+      return { state: 'draining', reason: 'Target.DeregistrationInProgress' }
+    return health
+  }
+
   /** A registration's state now; undefined when the load balancer no longer lists it. */
   private stateOf(g: FakeGroup, reg: Registration): TargetState | undefined {
-    if (reg.fixed) return reg.fixed
-    const now = this.clock.now()
-    if (reg.phase === 'draining') {
-      if (this.host(reg.instanceId).drainStuck) return 'draining'
-      const drainedAt = reg.since + g.info.deregistrationDelaySeconds * SEC + this.drainOverrunMs
-      return now < drainedAt ? 'draining' : undefined
+    const { state } = this.healthOf(g, reg)
+    return state === 'unused' && !reg.fixed ? undefined : state
+  }
+
+  /** Records, for each host, a change in whether its app passes the load balancer's checks. */
+  private observeApps(at: number): void {
+    for (const id of this.hosts.keys()) this.observeApp(id, at)
+  }
+
+  private observeApp(id: string, at: number): void {
+    const events = this.appEvents.get(id) ?? []
+    const healthy = this.passesLbCheck(id)
+    const last = events[events.length - 1]
+    if (last?.type === 'app' && last.healthy === healthy) return
+    if (last === undefined && healthy) {
+      this.appEvents.set(id, events) // the model's app answers well until told otherwise
+      return
     }
-    const passes = this.passesLbCheck(reg.instanceId)
-    if (reg.seeded) return passes ? 'healthy' : 'unhealthy'
-    const checks = g.info.healthCheckIntervalSeconds * g.info.healthyThresholdCount * SEC
-    if (now < reg.since + checks) return 'initial'
-    return passes ? 'healthy' : 'unhealthy'
+    events.push({ at: Math.max(at, last?.at ?? at), type: 'app', healthy })
+    this.appEvents.set(id, events)
   }
 
   private commandInvocation(
@@ -712,8 +763,10 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
     for (const { c, inv } of due) {
       inv.ended = true
       const h = this.host(inv.instanceId)
-      if (c.kind !== 'health') Object.assign(h, inv.then ?? {})
-      else if (inv.status === 'Success') {
+      if (c.kind !== 'health') {
+        Object.assign(h, inv.then ?? {})
+        this.observeApp(inv.instanceId, inv.endsAt)
+      } else if (inv.status === 'Success') {
         inv.stdout = `${HEALTH_MARKER} status=${h.http}\n${JSON.stringify({ version: h.version })}`
       }
     }
@@ -721,6 +774,8 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
 
   private call(line: string): void {
     this.tick()
+    // A test may have changed a host since the last call (directly or in a hook below).
+    this.observeApps(this.clock.now())
     this.calls.push(line)
     this.callTimes.push(this.clock.now())
     for (const hook of [...this.hooks]) {
@@ -728,6 +783,7 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
       if (hook.once) this.hooks.splice(this.hooks.indexOf(hook), 1)
       hook.fn(line)
     }
+    this.observeApps(this.clock.now())
     const fault = this.faults.find((f) => f.times > 0 && matches(f.match, line))
     if (fault) {
       fault.times--
@@ -735,6 +791,36 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
       this.calls[this.calls.length - 1] = `${line} !${(err as { name?: string }).name ?? 'Error'}`
       throw err
     }
+  }
+}
+
+/**
+ * What an invocation that has not ended shows, from the shared model (aws-model/invocations.ts,
+ * "Understanding command statuses"): the fake's agent takes a command at once, so it is
+ * `InProgress` with ResponseCode -1 until the end the test scripted. The end itself (status, exit
+ * code) is the test's script of the host, not a rule of AWS.
+ */
+function inFlight(
+  sentAt: number,
+  endsAt: number,
+  now: number
+): { status: InvocationStatus; statusDetails: string; responseCode: number; output: string } {
+  const view = invocationAt(
+    {
+      sentAt,
+      node: 'online',
+      deliveryTimeoutMs: Infinity,
+      executionTimeoutMs: Infinity,
+      runMs: endsAt - sentAt,
+      exitCode: 0
+    },
+    Math.min(now, endsAt - 1)
+  )
+  return {
+    status: view.status as InvocationStatus,
+    statusDetails: view.status,
+    responseCode: view.responseCode,
+    output: ''
   }
 }
 

@@ -7,7 +7,13 @@
 // nlbTargetGroupAttributes, lbcIssue2366, lbcIssue1064, lbcIssue1719, containersRoadmap470.
 
 import type { TargetGroupModelSettings } from './settings.js'
-import { checkedHealth, drainingMs, sessionAt, type TargetEvent } from './target-health.js'
+import {
+  checkedHealth,
+  drainingMs,
+  sessionAt,
+  type Session,
+  type TargetEvent
+} from './target-health.js'
 
 /** True when a new request arriving at t may be routed to this target. */
 export function routesNewRequest(
@@ -17,6 +23,25 @@ export function routesNewRequest(
 ): boolean {
   const session = sessionAt(events, t)
   if (session === undefined) return false
+  return routesGiven(
+    s,
+    session,
+    t,
+    (at, inclusive) =>
+      checkedHealth(s, events, session.registeredAt, at, inclusive).state === 'healthy'
+  )
+}
+
+/**
+ * The same rule for a double that keeps its own running health counts (the fleet simulator):
+ * `healthyAt(at, inclusive)` says whether the registration's checks up to `at` made it healthy.
+ */
+export function routesGiven(
+  s: TargetGroupModelSettings,
+  session: Session,
+  t: number,
+  healthyAt: (at: number, inclusive: boolean) => boolean
+): boolean {
   const d = session.deregisteredAt
   if (d === undefined || d > t) {
     // "Each load balancer node routes requests only to the healthy targets" (albHealthChecks).
@@ -25,7 +50,7 @@ export function routesNewRequest(
     // first check already waits for the registration, and the explicit test keeps it so if a
     // caller injects a phase.
     if (t < session.registeredAt + s.registrationPropagationMs) return false
-    return checkedHealth(s, events, session.registeredAt, t, true).state === 'healthy'
+    return healthyAt(t, true)
   }
   // AWS says the load balancer "stops routing requests to a target as soon as it is deregistered"
   // (ALB) and that an NLB deregistration "can take a few minutes ... for the load balancer to stop
@@ -35,7 +60,7 @@ export function routesNewRequest(
   // (lbcIssue2366, containersRoadmap470). So: a target that was in service when it was
   // deregistered keeps receiving new requests for the group's window.
   if (t >= d + s.newRequestWindowMs) return false
-  return checkedHealth(s, events, session.registeredAt, d, false).state === 'healthy'
+  return healthyAt(d, false)
 }
 
 /**

@@ -104,7 +104,8 @@ export function sessionAt(events: readonly TargetEvent[], t: number): Session | 
   return found
 }
 
-interface Counters {
+/** The running count of one registration's health checks (see applyChecks). */
+export interface Counters {
   state: 'initial' | 'healthy' | 'unhealthy'
   passes: number
   fails: number
@@ -126,13 +127,7 @@ export function checkedHealth(
   inclusive: boolean
 ): TargetHealth {
   const first = firstCheckAt(s, registeredAt)
-  const c: Counters = {
-    state: 'initial',
-    passes: 0,
-    fails: 0,
-    checks: 0,
-    failure: defaultFailure(s)
-  }
+  const c = newCounters(s)
   const app = appStretches(s, events)
   for (const [i, stretch] of app.entries()) {
     const next = app[i + 1]
@@ -144,13 +139,18 @@ export function checkedHealth(
       next === undefined ? until : Math.min(next.from, until),
       next === undefined ? inclusive : next.from <= until ? false : inclusive
     )
-    if (n > 0) apply(s, c, stretch.healthy, n, stretch.failure)
+    if (n > 0) applyChecks(s, c, stretch.healthy, n, stretch.failure)
     if (next === undefined || next.from > until) break
   }
-  return report(c)
+  return healthOf(c)
 }
 
-function defaultFailure(s: TargetGroupModelSettings): UnhealthyReason {
+/** Counters of a registration before its first health check. */
+export function newCounters(s: TargetGroupModelSettings): Counters {
+  return { state: 'initial', passes: 0, fails: 0, checks: 0, failure: defaultFailure(s) }
+}
+
+export function defaultFailure(s: TargetGroupModelSettings): UnhealthyReason {
   // An HTTP answer that is not the matcher's code is Target.ResponseCodeMismatch (ALB); a TCP
   // check that cannot connect is Target.FailedHealthChecks (targetHealthApi).
   return s.kind === 'alb' ? 'Target.ResponseCodeMismatch' : 'Target.FailedHealthChecks'
@@ -187,7 +187,11 @@ function checksBetween(
   return Math.max(0, hi - lo)
 }
 
-function apply(
+/**
+ * Applies n consecutive checks with the same answer. Exported for doubles that step through the
+ * checks themselves (the fleet simulator, whose app changes over time): the rules stay here.
+ */
+export function applyChecks(
   s: TargetGroupModelSettings,
   c: Counters,
   pass: boolean,
@@ -216,7 +220,8 @@ function apply(
   }
 }
 
-function report(c: Counters): TargetHealth {
+/** What DescribeTargetHealth shows for these counters (a registered, not draining target). */
+export function healthOf(c: Counters): TargetHealth {
   if (c.state === 'healthy') return { state: 'healthy' }
   if (c.state === 'unhealthy') return { state: 'unhealthy', reason: c.failure }
   // Before the first check the registration is "in progress" (Elb.RegistrationInProgress); once
