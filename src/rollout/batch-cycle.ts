@@ -9,6 +9,7 @@ import { drainTimeoutMs } from './timeouts.js'
 import { runOnHosts, type CommandResult } from './run-command.js'
 import { verifyHealth } from './health-check.js'
 import { formatDuration } from '../shared/format.js'
+import { vanishedReason } from './fleet-moves.js'
 
 /** Extra time past command-timeout before the rollout cancels an invocation itself. */
 const COMMAND_GRACE_MS = 30_000
@@ -56,7 +57,8 @@ export async function runBatch(
     }
   }
   const fail = (h: HostRecord, step: HostRecord['step'], why: string) => {
-    const reason = cycle.kind === 'rollback' ? `rollback: ${why}` : why
+    const reason =
+      vanishedReason(ctx, h) ?? (cycle.kind === 'rollback' ? `rollback: ${why}` : why)
     ledger.fail(h, step, reason)
     batch.failed.push(h.instanceId)
     ctx.deps.log.error(`${h.instanceId} failed at ${step}: ${reason}`)

@@ -13,6 +13,8 @@ import { ALARM_WATCH_MS, AlarmWatch } from './alarms.js'
 import { canaryWatch } from './canary.js'
 import { failMidCycle, finalCheck, type Stop } from './finish.js'
 import type { HostRecord } from './outcome.js'
+import { protectHosts, releaseHosts, suspendForRun } from './scaling-groups.js'
+import { rereadFleet, vanishedCount } from './fleet-moves.js'
 
 /** Runs every batch; the reason the run stopped early, if it did. */
 export async function runBatches(
@@ -36,7 +38,8 @@ export async function runBatches(
   let stop: Stop | undefined
   /** Failures over the budget, or an alarm seen by a wait: both call for a rollback. */
   const failureStop = () => {
-    const failed = ledger.count('failed')
+    // A host that vanished (scale-in, termination) says nothing about the release.
+    const failed = ledger.count('failed') - vanishedCount(ctx)
     const reason =
       failed > maxFailures
         ? `${failed} host(s) failed, more than max-failures (${maxFailures})`
@@ -49,7 +52,13 @@ export async function runBatches(
     return failureStop()
   }
   try {
+    // Before the first change to a host: the groups stop replacing and rebalancing hosts.
+    await suspendForRun(ctx)
     for (let number = 1; ; number++) {
+      if (poller.cancelled) break
+      // The fleet moves: read before every batch and after the last (SPEC step 4).
+      const when = ledger.count('pending') > 0 ? `before batch ${number}` : 'after the last batch'
+      await rereadFleet(ctx, when, ledger.count('pending') === 0)
       const remaining = ledger.inState('pending')
       if (remaining.length === 0 || poller.cancelled) break
       stop = failureStop() ?? (await checkAlarms(`before batch ${number}`))
@@ -66,7 +75,12 @@ export async function runBatches(
       ctx.activity = `during batch ${number}`
       const record = await log.group(
         `Batch ${number}: ${batch.map((h) => h.instanceId).join(', ')}`,
-        () => runBatch(ctx, batch, number, cycle)
+        async () => {
+          await protectHosts(ctx, batch)
+          const r = await runBatch(ctx, batch, number, cycle)
+          await releaseHosts(ctx, batch)
+          return r
+        }
       )
       // The canary watch guards the batches after the first: with none left, there is nothing to wait for.
       const watchCanary =

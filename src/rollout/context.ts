@@ -7,6 +7,7 @@ import type { Poller } from './poll.js'
 import type { RateLimiter } from './rate.js'
 import type { BatchRecord } from './outcome.js'
 import type { RolloutDeps } from './deps.js'
+import type { ScalingState } from './scaling-groups.js'
 
 export interface RolloutContext {
   settings: Settings
@@ -31,4 +32,8 @@ export interface RolloutContext {
   alarmStop?: string
   /** Paces SSM calls (SendCommand, ListCommandInvocations) under SSM's rate. */
   ssmRate: RateLimiter
+  /** The scaling groups that own hosts of the fleet, and the run's changes to them. */
+  scaling?: ScalingState
+  /** Hosts seen to vanish (terminated, refused by SSM as InvalidInstanceId, leaving their group). */
+  vanished: Set<string>
 }
