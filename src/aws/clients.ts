@@ -4,12 +4,15 @@
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { SSMClient } from '@aws-sdk/client-ssm'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import { USER_AGENT } from '../constants.js'
 
 export interface AwsClients {
   elb: ElasticLoadBalancingV2Client
   ssm: SSMClient
   cloudwatch: CloudWatchClient
+  /** Absent (a test's clients): the run looks at no scaling group. */
+  autoscaling?: AutoScalingClient
 }
 
 export const CLIENT_CONFIG = {
@@ -25,7 +28,8 @@ export function createClients(region: string | undefined): AwsClients {
   const clients = {
     elb: new ElasticLoadBalancingV2Client(config),
     ssm: new SSMClient(config),
-    cloudwatch: new CloudWatchClient(config)
+    cloudwatch: new CloudWatchClient(config),
+    autoscaling: new AutoScalingClient(config)
   }
   // The SDK's logger middleware copies every input and output through its sensitive-data filter
   // even for its no-op logger: at 10,000 hosts that copy of each DescribeTargetHealth answer was

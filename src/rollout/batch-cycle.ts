@@ -57,8 +57,7 @@ export async function runBatch(
     }
   }
   const fail = (h: HostRecord, step: HostRecord['step'], why: string) => {
-    const reason =
-      vanishedReason(ctx, h) ?? (cycle.kind === 'rollback' ? `rollback: ${why}` : why)
+    const reason = vanishedReason(ctx, h) ?? (cycle.kind === 'rollback' ? `rollback: ${why}` : why)
     ledger.fail(h, step, reason)
     batch.failed.push(h.instanceId)
     ctx.deps.log.error(`${h.instanceId} failed at ${step}: ${reason}`)

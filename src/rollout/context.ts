@@ -7,7 +7,14 @@ import type { Poller } from './poll.js'
 import type { RateLimiter } from './rate.js'
 import type { BatchRecord } from './outcome.js'
 import type { RolloutDeps } from './deps.js'
-import type { ScalingState } from './scaling-groups.js'
+import type { GroupChange, GroupMembership, ScalingGroup } from '../ports/group-controller.js'
+
+/** What the run knows of the scaling groups, and every change it made to them, in order. */
+export interface ScalingState {
+  groups: ScalingGroup[]
+  membership: GroupMembership[]
+  applied: GroupChange[]
+}
 
 export interface RolloutContext {
   settings: Settings

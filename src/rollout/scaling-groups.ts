@@ -6,8 +6,9 @@
 // crash interrupted (undoing a change that was never made puts back what was found: harmless).
 // What to change, and the exact undo, is src/rollout/scaling-plan.ts.
 
-import type { GroupChange, GroupMembership, ScalingGroup } from '../ports/group-controller.js'
-import type { RolloutContext } from './context.js'
+import type { GroupChange, GroupController } from '../ports/group-controller.js'
+import type { Log } from '../ports/log.js'
+import type { RolloutContext, ScalingState } from './context.js'
 import type { HostRecord } from './outcome.js'
 import {
   apply,
@@ -21,13 +22,6 @@ import { errorMessage } from '../shared/errors.js'
 
 /** How long one undo is retried through throttling: a cancelled main step has about 6 s left. */
 const RESTORE_PATIENCE_MS = 5_000
-
-/** What the run knows of the groups, and every change it made to them, in order. */
-export interface ScalingState {
-  groups: ScalingGroup[]
-  membership: GroupMembership[]
-  applied: GroupChange[]
-}
 
 /**
  * After discovery: which hosts belong to which group, and the groups as found. Logs them; a dry
@@ -107,9 +101,7 @@ export async function protectHosts(ctx: RolloutContext, hosts: HostRecord[]): Pr
   // Read again: a protection the user set since discovery is theirs, and a host the group is
   // terminating is not protected (it is leaving).
   const now = await ctx.poller.retry(() => controller.membership(ids), ctx.apiPatienceMs)
-  const mine = new Set(
-    ctx.scaling.applied.flatMap((c) => (c.kind === 'protect' ? c.hostIds : []))
-  )
+  const mine = new Set(ctx.scaling.applied.flatMap((c) => (c.kind === 'protect' ? c.hostIds : [])))
   for (const m of now) if (!m.active) ctx.vanished.add(m.hostId)
   const fresh = now.filter((m) => !mine.has(m.hostId))
   for (const c of planProtection(fresh, ids)) await change(ctx, c)
@@ -147,4 +139,27 @@ export async function restoreGroups(ctx: RolloutContext): Promise<void> {
       )
     }
   }
+}
+
+/**
+ * The post step's undo, from the journal of a run that could not finish its own: every change it
+ * still holds, put back. The lines it could not put back, for the summary (none: all put back).
+ */
+export async function undoJournaled(
+  applied: readonly GroupChange[],
+  controller: GroupController,
+  log: Log
+): Promise<{ done: string[]; failed: string[] }> {
+  const out = { done: [] as string[], failed: [] as string[] }
+  for (const c of restorePlan([...applied])) {
+    try {
+      await apply(controller, c)
+      out.done.push(describeChange(c))
+      log.info(`Auto Scaling: ${describeChange(c)}`)
+    } catch (err) {
+      out.failed.push(`${describeChange(c)}: ${errorMessage(err)}`)
+      log.error(`Auto Scaling: could not ${describeChange(c)}: ${errorMessage(err)}`)
+    }
+  }
+  return out
 }
