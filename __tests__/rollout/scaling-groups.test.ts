@@ -166,9 +166,7 @@ describe('Auto Scaling groups in a run', () => {
     world.when('deregister web', () => controller.abort())
     const out = await run({}, { signal: controller.signal })
     expect(out.result).toBe('cancelled')
-    expect(groupCalls(world.ok()).at(-1)).toBe(
-      `asg resume asg-web ${ROLLOUT_PROCESSES.join(',')}`
-    )
+    expect(groupCalls(world.ok()).at(-1)).toBe(`asg resume asg-web ${ROLLOUT_PROCESSES.join(',')}`)
     expect(asg.snapshot('asg-web')).toEqual(before)
   })
 

@@ -24,7 +24,12 @@ import type {
 } from '../../src/ports/group-controller.js'
 import type { FakeWorld } from './fake-ports.js'
 
-export const ROLLOUT_PROCESSES = ['AZRebalance', 'HealthCheck', 'ReplaceUnhealthy', 'InstanceRefresh']
+export const ROLLOUT_PROCESSES = [
+  'AZRebalance',
+  'HealthCheck',
+  'ReplaceUnhealthy',
+  'InstanceRefresh'
+]
 
 export interface FakeGroupSpec {
   name: string

@@ -56,7 +56,8 @@ export async function rereadFleet(ctx: RolloutContext, when: string, last: boole
   for (const h of waiting) {
     if (present.has(h.instanceId) && !leaving.has(h.instanceId)) continue
     ctx.vanished.add(h.instanceId)
-    ledger.fail(h, h.step, TERMINATED)
+    // Out of service for good: whatever serves traffic, it is not this host.
+    ledger.fail(h, h.step, TERMINATED, { outOfService: true })
     log.warning(`${h.instanceId} left the fleet ${when}: ${TERMINATED}`)
   }
 
