@@ -122,9 +122,10 @@ describe('one batch', () => {
         'i-9:80,i-10:80'
       ])
     )
-    // Whole-group reads: discovery, then one capacity read per batch (5), never one per poll.
+    // Whole-group reads: discovery, then one read per batch (5) for the fleet and its capacity,
+    // and one after the last batch (hosts that joined), never one per poll.
     const whole = world.describes.filter((d) => d.targets === undefined).length
-    expect(whole).toBe(1 + 5)
+    expect(whole).toBe(1 + 5 + 1)
   })
 
   it('drains a shared host from every group it is in and restores it to all of them', async () => {

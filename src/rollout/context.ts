@@ -1,6 +1,6 @@
 // What every step of a rollout shares.
 
-import type { Pool } from '../ports/load-balancer.js'
+import type { MemberStatus, Pool } from '../ports/load-balancer.js'
 import type { Settings } from '../settings.js'
 import type { HostLedger } from './host-ledger.js'
 import type { Poller } from './poll.js'
@@ -43,4 +43,6 @@ export interface RolloutContext {
   scaling?: ScalingState
   /** Hosts seen to vanish (terminated, refused by SSM as InvalidInstanceId, leaving their group). */
   vanished: Set<string>
+  /** The pools as the fleet's re-read just saw them, for the capacity read that follows at once. */
+  fleetRead?: Map<string, MemberStatus[]>
 }

@@ -62,7 +62,11 @@ export async function rereadFleet(ctx: RolloutContext, when: string, last: boole
   }
 
   const joined = ledger.add(now.filter((h) => !ledger.has(h.instanceId)))
-  if (joined.length === 0) return
+  if (joined.length === 0) {
+    // Nothing joined, nothing waited: the batch's capacity read can take this answer as its own.
+    if (!last) ctx.fleetRead = health
+    return
+  }
   ctx.fleetSize = ledger.size
   log.info(
     `${joined.length} host(s) joined the fleet ${when}: ${joined.map((h) => h.instanceId).join(', ')}`
