@@ -15,6 +15,8 @@ export interface HostReport {
   startedAt: string | null
   finishedAt: string | null
   targetGroups: string[]
+  /** Present (true) only for a host that joined the pools during the run (a scale-out, a person). */
+  joined?: true
 }
 
 export function hostReport(h: HostRecord): HostReport {
@@ -29,7 +31,8 @@ export function hostReport(h: HostRecord): HostReport {
     version: h.version ?? null,
     startedAt: isoTime(h.startedAt),
     finishedAt: isoTime(h.finishedAt),
-    targetGroups: [...new Set(h.memberships.map((r) => r.poolId))]
+    targetGroups: [...new Set(h.memberships.map((r) => r.poolId))],
+    ...(h.joined ? { joined: true as const } : {})
   }
 }
 

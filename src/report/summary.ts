@@ -96,7 +96,8 @@ export function hostRow(h: HostRecord): string {
       ? formatDuration(h.finishedAt - h.startedAt)
       : '-'
   const batch = h.state === 'skipped' ? null : h.batch
-  return `| ${cell(h.instanceId)} | ${cell(batch)} | ${cell(h.state)} | ${cell(h.step)} | ${cell(h.reason)} | ${cell(h.exitCode)} | ${duration} | ${cell(h.version)} |`
+  const id = h.joined ? `${h.instanceId} (joined during the run)` : h.instanceId
+  return `| ${cell(id)} | ${cell(batch)} | ${cell(h.state)} | ${cell(h.step)} | ${cell(h.reason)} | ${cell(h.exitCode)} | ${duration} | ${cell(h.version)} |`
 }
 
 export function renderHosts(hosts: readonly HostRecord[], budgetBytes = Infinity): string {
