@@ -106,7 +106,10 @@ export class FakeScalingGroups implements GroupController {
     g.members.set(newId, { state: 'InService', protectedFromScaleIn: false })
     this.log(`scale-out ${name} ${newId}`)
     for (const tg of g.spec.targetGroups) {
-      void this.world.putBack(this.world.group(tg).arn, [{ instanceId: newId, port: 80 }])
+      // Refused only when another event terminated the new host in the same moment: it is gone.
+      this.world
+        .putBack(this.world.group(tg).arn, [{ instanceId: newId, port: 80 }])
+        .catch(() => undefined)
     }
     return newId
   }
@@ -132,6 +135,16 @@ export class FakeScalingGroups implements GroupController {
     for (const tg of this.world.groups) {
       tg.regs.splice(0, tg.regs.length, ...tg.regs.filter((r) => r.instanceId !== id))
     }
+    // ELB refuses to register it again: RegisterTargets' InvalidTarget, "The specified target
+    // does not exist" (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RegisterTargets.html).
+    this.world.fail(
+      (call) => call.startsWith('register ') && new RegExp(`[ ,]${id}:`).test(call),
+      Infinity,
+      () =>
+        Object.assign(new Error(`The following targets are not valid: ${id}`), {
+          name: 'InvalidTarget'
+        })
+    )
     this.world.fail(
       (call) => call.startsWith('send ') && new RegExp(`[ ,]${id}(,|$)`).test(call),
       Infinity,

@@ -111,8 +111,10 @@ export async function finalCheck(ctx: RolloutContext, expectedVersion: string): 
     if (v?.ok) continue
     // It is in service and answering; taking it out now would cut capacity outside the guard.
     // The report shows what the host reports now, not what it reported after its deploy.
-    const why = vanishedReason(ctx, h) ?? `${v?.reason ?? 'no reading'}; left in service`
+    const gone = vanishedReason(ctx, h)
+    const why = gone ?? `${v?.reason ?? 'no reading'}; left in service`
     ctx.ledger.fail(h, 'final-check', why, {
+      ...(gone ? { outOfService: true } : {}),
       version: v?.version
     })
     ctx.deps.log.error(`${h.instanceId} failed the final check: ${h.reason}`)

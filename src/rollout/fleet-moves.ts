@@ -50,8 +50,9 @@ export async function rereadFleet(ctx: RolloutContext, when: string, last: boole
   const now = all.filter((h) => !still.has(h))
   const present = new Set(all.map((h) => h.instanceId))
 
-  // Leaving: gone from every pool, or being terminated by its group, before it was touched.
-  const waiting = ledger.inState('pending').filter((h) => !h.outOfService)
+  // Leaving: gone from every pool, or being terminated by its group, while the run does not hold
+  // it out (before its batch, skipped, or deployed already).
+  const waiting = ledger.records.filter((h) => h.state !== 'failed' && !h.outOfService)
   const leaving = await leavingGroups(ctx, waiting)
   for (const h of waiting) {
     if (present.has(h.instanceId) && !leaving.has(h.instanceId)) continue
@@ -76,6 +77,25 @@ export async function rereadFleet(ctx: RolloutContext, when: string, last: boole
   for (const [h, reason] of failed) {
     ledger.finish(h, 'skipped', { step: 'precheck', reason })
     log.warning(`${h.instanceId} skipped: ${reason}`)
+  }
+}
+
+/**
+ * After a run that stopped early (failures, an alarm, a rollback): the fleet is read once more so
+ * a host that vanished since the last read is reported `terminated` rather than as it was. No
+ * host joins here: the stopped run deploys nothing more.
+ */
+export async function sweepVanished(ctx: RolloutContext): Promise<void> {
+  const health = await ctx.poller.retry(
+    () => describeAll(ctx.deps.lb, ctx.pools),
+    ctx.apiPatienceMs
+  )
+  const present = new Set(hostsOf(ctx.pools, health).map((h) => h.instanceId))
+  for (const h of ctx.ledger.records) {
+    if (h.state === 'failed' || h.outOfService || present.has(h.instanceId)) continue
+    ctx.vanished.add(h.instanceId)
+    ctx.ledger.fail(h, h.step, TERMINATED, { outOfService: true })
+    ctx.deps.log.warning(`${h.instanceId} left the fleet during the run: ${TERMINATED}`)
   }
 }
 

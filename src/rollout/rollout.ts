@@ -11,6 +11,7 @@ import { finish } from './finish.js'
 import type { RolloutOutcome } from './outcome.js'
 import type { RolloutDeps } from './deps.js'
 import { restoreGroups } from './scaling-groups.js'
+import { sweepVanished } from './fleet-moves.js'
 
 export async function rollout(settings: Settings, deps: RolloutDeps): Promise<RolloutOutcome> {
   const { ctx, done } = await prepare(settings, deps)
@@ -18,7 +19,10 @@ export async function rollout(settings: Settings, deps: RolloutDeps): Promise<Ro
   try {
     const maxFailures = resolveAmount(settings.maxFailures, ctx.fleetSize)
     const stop = await runBatches(ctx, maxFailures)
-    return await finish(ctx, stop, maxFailures)
+    const outcome = await finish(ctx, stop, maxFailures)
+    // A stopped run read the fleet last before its stop: who vanished since is said, not hidden.
+    if (stop && !ctx.poller.cancelled) await sweepVanished(ctx).catch(() => undefined)
+    return outcome
   } finally {
     // Every ending, a crash included: the scaling groups as the run found them.
     if (ctx.scaling) {
