@@ -52,7 +52,10 @@ describe('one batch', () => {
       'describe tg-b',
       // final check
       'send health i-1',
-      'list health-4'
+      'list health-4',
+      // the fleet read once more after it: no host joined (SPEC step 4)
+      'describe tg-a',
+      'describe tg-b'
     ])
     expect(world.violations).toEqual([])
     expect(byHost(out)['i-1']).toEqual({
