@@ -427,3 +427,50 @@ describe('cancel in each phase, then the post step', () => {
     expectEveryHostAccountedFor(w, c)
   })
 })
+
+describe('post step: the Auto Scaling groups the main step still held', () => {
+  it('undoes exactly what the journal holds, protections before processes, and says so in the summary', async () => {
+    const { d } = deps()
+    const groupCalls: string[] = []
+    d.groups = {
+      rolloutProcesses: [],
+      membership: async () => [],
+      describe: async () => [],
+      refreshesInProgress: async () => [],
+      suspend: async (g, p) => void groupCalls.push(`suspend ${g} ${p.join(',')}`),
+      resume: async (g, p) => void groupCalls.push(`resume ${g} ${p.join(',')}`),
+      setProtection: async (g, ids, on) => {
+        groupCalls.push(`${on ? 'protect' : 'unprotect'} ${g} ${ids.join(',')}`)
+        return { changed: ids, gone: [] }
+      }
+    }
+    const journal: Journal = {
+      version: 1,
+      runUrl: 'run-1',
+      finished: false,
+      hosts: [],
+      groupChanges: [
+        { kind: 'suspend', group: 'asg', processes: ['HealthCheck', 'AZRebalance'] },
+        { kind: 'protect', group: 'asg', hostIds: ['i-1', 'i-2'] },
+        { kind: 'unprotect', group: 'asg', hostIds: ['i-1', 'i-2'] },
+        // Journaled before it was made: the crash may have come before or after the call.
+        { kind: 'protect', group: 'asg', hostIds: ['i-3'] }
+      ]
+    }
+    const out = await restoreAfterCancel(journal, d)
+    expect(groupCalls).toEqual(['unprotect asg i-3', 'resume asg HealthCheck,AZRebalance'])
+    expect(out.groupsRestored).toHaveLength(2)
+    expect(renderPostSummary(journal, out)).toContain(
+      '- put back: resume HealthCheck, AZRebalance in asg'
+    )
+  })
+
+  it('the journal writer keeps every group change it is given, at once', () => {
+    const saved: string[] = []
+    const w = new JournalWriter({ runUrl: 'run-1' }, (json) => saved.push(json))
+    w.groupChanges([{ kind: 'suspend', group: 'asg', processes: ['HealthCheck'] }])
+    expect(readJournal(saved.at(-1)!)?.groupChanges).toEqual([
+      { kind: 'suspend', group: 'asg', processes: ['HealthCheck'] }
+    ])
+  })
+})

@@ -99,6 +99,7 @@ export async function run(): Promise<void> {
       log: coreLog,
       signal: controller.signal,
       onChange: (hosts) => journal.hosts(hosts),
+      onGroupChanges: (applied) => journal.groupChanges(applied),
       lock: async (groups, hostCount) => {
         held = await acquireLocks(
           locks,

@@ -16,17 +16,25 @@ import type { LockStore } from './ports/lock-store.js'
 import type { Log } from './ports/log.js'
 import { cell } from './report/summary.js'
 import { coreLog } from './core-log.js'
+import type { GroupController } from './ports/group-controller.js'
+import { undoJournaled } from './rollout/scaling-groups.js'
+import { restorePlan } from './rollout/scaling-plan.js'
 
 export interface PostDeps {
   lb: LoadBalancer
   locks: LockStore
   log: Log
+  /** The scaling groups the run changed (journal.groupChanges); absent: none are put back. */
+  groups?: GroupController
 }
 
 export interface PostOutcome {
   restored: JournalHost[]
   leftOut: Array<{ host: JournalHost; why: string }>
   releasedLocks: string[]
+  /** Group changes put back, and those that could not be (with why). */
+  groupsRestored?: string[]
+  groupsFailed?: string[]
 }
 
 /**
@@ -87,6 +95,12 @@ export async function restoreAfterCancel(journal: Journal, deps: PostDeps): Prom
     if (failure) out.leftOut.push({ host: h, why: `could not register it back: ${failure}` })
     else out.restored.push(h)
   }
+  // The groups last: every host the run held is back (or reported) before replacement restarts.
+  if (deps.groups && journal.groupChanges) {
+    const g = await undoJournaled(journal.groupChanges, deps.groups, deps.log)
+    out.groupsRestored = g.done
+    out.groupsFailed = g.failed
+  }
   if (journal.locks) out.releasedLocks = await releaseLocks(deps.locks, journal.locks, deps.log)
   for (const { host, why } of out.leftOut)
     deps.log.warning(`${host.instanceId} left out of service: ${why}`)
@@ -112,6 +126,15 @@ export function renderPostSummary(journal: Journal, out: PostOutcome): string {
   if (out.restored.length > 0) {
     lines.push('### Registered back', out.restored.map((h) => `\`${h.instanceId}\``).join(', '))
   }
+  if ((out.groupsRestored?.length ?? 0) + (out.groupsFailed?.length ?? 0) > 0) {
+    lines.push(
+      '### Auto Scaling groups',
+      [
+        ...(out.groupsRestored ?? []).map((c) => `- put back: ${c}`),
+        ...(out.groupsFailed ?? []).map((c) => `- **could not** ${c}`)
+      ].join('\n')
+    )
+  }
   return lines.join('\n\n') + '\n'
 }
 
@@ -121,6 +144,15 @@ export async function post(): Promise<void> {
     core.info(
       'rolling-deploy post: the main step changed nothing (no journal); nothing to restore.'
     )
+    return
+  }
+  if (journal.finished && restorePlan(journal.groupChanges ?? []).length > 0) {
+    // The main step ended but could not put every group back itself: try again here.
+    core.warning(
+      'rolling-deploy post: Auto Scaling groups left changed by the main step; putting them back.'
+    )
+    const clients = createClients(journal.region)
+    await undoJournaled(journal.groupChanges ?? [], awsPorts(clients).groups!, coreLog)
     return
   }
   if (journal.finished) {
@@ -136,7 +168,8 @@ export async function post(): Promise<void> {
   const out = await restoreAfterCancel(journal, {
     lb: awsPorts(clients).lb,
     locks: new SsmLockStore(clients.ssm),
-    log: coreLog
+    log: coreLog,
+    groups: awsPorts(clients).groups
   })
   if (journal.deploymentId !== undefined) {
     const token = core.getInput(Input.GithubToken)

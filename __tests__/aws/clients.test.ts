@@ -23,7 +23,7 @@ interface NodeHandler {
   updateHttpClientConfig(key: keyof HandlerConfig, value: number): void
 }
 
-const handlerOf = (client: AwsClients[keyof AwsClients]) =>
+const handlerOf = (client: NonNullable<AwsClients[keyof AwsClients]>) =>
   client.config.requestHandler as unknown as NodeHandler
 
 const ENV_KEYS = ['AWS_REGION', 'AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']

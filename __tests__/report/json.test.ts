@@ -124,3 +124,15 @@ describe('format', () => {
     expect(isoTime(undefined)).toBeNull()
   })
 })
+
+describe('a host that joined during the run', () => {
+  it('is marked joined: true in the report and in the summary; the others carry no mark', async () => {
+    const { hostRow } = await import('../../src/report/summary.js')
+    const base = failedRun().hosts[0]!
+    const joined = { ...base, instanceId: 'i-new', joined: true }
+    expect(hostReport(joined).joined).toBe(true)
+    expect('joined' in hostReport(base)).toBe(false)
+    expect(hostRow(joined)).toMatch(/^\| i-new \(joined during the run\) \|/)
+    expect(hostRow(base)).not.toMatch(/joined/)
+  })
+})

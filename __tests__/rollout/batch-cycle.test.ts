@@ -54,7 +54,10 @@ describe('one batch', () => {
       'describe tg-b',
       // final check
       'send health i-1',
-      'list health-4'
+      'list health-4',
+      // the fleet read once more after it: no host joined (SPEC step 4)
+      'describe tg-a',
+      'describe tg-b'
     ])
     expect(world.violations).toEqual([])
     expect(byHost(out)['i-1']).toEqual({
@@ -126,9 +129,10 @@ describe('one batch', () => {
         'i-9:80,i-10:80'
       ])
     )
-    // Whole-group reads: discovery, then one capacity read per batch (5), never one per poll.
+    // Whole-group reads: discovery, then one read per batch (5) for the fleet and its capacity,
+    // and one after the last batch (hosts that joined), never one per poll.
     const whole = world.describes.filter((d) => d.targets === undefined).length
-    expect(whole).toBe(1 + 5)
+    expect(whole).toBe(1 + 5 + 1)
   })
 
   it('drains a shared host from every group it is in and restores it to all of them', async () => {

@@ -119,3 +119,45 @@ describe('deploy invocation status', () => {
     expect(world.calls.filter((c) => c.endsWith('!InvocationDoesNotExist'))).toHaveLength(2)
   })
 })
+
+describe('SendCommand refused for one instance (InvalidInstanceId)', () => {
+  it('sends again without it: the others get their command once, the refused one fails terminated', async () => {
+    const world = new FakeWorld({
+      groups: [{ name: 'tg-a', targets: ['i-1', 'i-2', 'i-3', 'i-4', 'i-5'] }]
+    })
+    // SSM refuses any SendCommand naming i-3, whole call included (it does not say which one).
+    world.fail(
+      (c) => c.startsWith('send deploy') && /[ ,]i-3(,|$)/.test(c),
+      Infinity,
+      () =>
+        Object.assign(new Error('Instances not in a valid state'), { name: 'InvalidInstanceId' })
+    )
+    const out = await world.run(
+      settingsFor({ batchSize: [{ kind: 'count', value: 5 }], minHealthyPercent: 0 })
+    )
+    expect(byHost(out)['i-3']).toMatchObject({
+      state: 'failed',
+      step: 'command',
+      reason: 'terminated'
+    })
+    for (const id of ['i-1', 'i-2', 'i-4', 'i-5'])
+      expect(byHost(out)[id]).toMatchObject({ state: 'deployed' })
+    const delivered = world.ok().filter((c) => c.startsWith('send deploy'))
+    expect(delivered.flatMap((c) => c.slice('send deploy '.length).split(',')).sort()).toEqual([
+      'i-1',
+      'i-2',
+      'i-4',
+      'i-5'
+    ])
+  })
+
+  it('any other SendCommand error still stops the run', async () => {
+    const world = worldWith({ status: 'Success' })
+    world.fail('send deploy', 1, () =>
+      Object.assign(new Error('denied'), { name: 'AccessDeniedException' })
+    )
+    const out = await world.run(settingsFor())
+    expect(out.result).toBe('failed')
+    expect(out.reason).toMatch(/AWS error/)
+  })
+})

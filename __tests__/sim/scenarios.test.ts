@@ -265,13 +265,13 @@ describe('one scenario per fault', () => {
     expect(r.sim.host(B).inService).toBe(true)
   })
 
-  it('autoscaling terminates a host before its batch: it is skipped, the others deploy', async () => {
+  it('autoscaling terminates a host before its batch: it is failed, terminated (SPEC 7.6), the others deploy', async () => {
     const r = await scenario(fleet4(), { hosts: { [C]: { terminateAfterMs: 20_000 } } })
     expect(r.outcome.result).toBe('success')
     expectHosts(r, {
       [A]: deployed,
       [B]: deployed,
-      [C]: { state: 'skipped', step: 'capacity', version: OLD, lb: 'untouched' },
+      [C]: { state: 'failed', step: 'plan', version: OLD, lb: 'untouched' },
       [D]: deployed
     })
     expect(r.sim.host(C).terminated).toBe(true)

@@ -7,17 +7,21 @@ import type { LoadBalancer } from '../ports/load-balancer.js'
 import { ElbLoadBalancer } from './elb.js'
 import { SsmCommandRunner } from './ssm.js'
 import { CloudWatchAlarms } from './cloudwatch.js'
+import { AutoScalingGroups } from './autoscaling.js'
+import type { GroupController } from '../ports/group-controller.js'
 
 export interface AwsPorts {
   lb: LoadBalancer
   runner: CommandRunner
   alarms: AlarmSource
+  groups?: GroupController
 }
 
 export function awsPorts(clients: AwsClients): AwsPorts {
   return {
     lb: new ElbLoadBalancer(clients.elb),
     runner: new SsmCommandRunner(clients.ssm),
-    alarms: new CloudWatchAlarms(clients.cloudwatch)
+    alarms: new CloudWatchAlarms(clients.cloudwatch),
+    groups: clients.autoscaling && new AutoScalingGroups(clients.autoscaling)
   }
 }

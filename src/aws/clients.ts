@@ -6,6 +6,7 @@
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { SSMClient } from '@aws-sdk/client-ssm'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import { USER_AGENT } from '../constants.js'
 import type { Log } from '../ports/log.js'
 import { errorMessage, errorName, isThrottling } from '../shared/errors.js'
@@ -15,6 +16,8 @@ export interface AwsClients {
   elb: ElasticLoadBalancingV2Client
   ssm: SSMClient
   cloudwatch: CloudWatchClient
+  /** Absent (a test's clients): the run looks at no scaling group. */
+  autoscaling?: AutoScalingClient
 }
 
 export const CLIENT_CONFIG = {
@@ -133,7 +136,8 @@ export function createClients(region: string | undefined, log?: Pick<Log, 'debug
   const clients = {
     elb: new ElasticLoadBalancingV2Client(config),
     ssm: new SSMClient(config),
-    cloudwatch: new CloudWatchClient(config)
+    cloudwatch: new CloudWatchClient(config),
+    autoscaling: new AutoScalingClient(config)
   }
   // The SDK's logger middleware copies every input and output through its sensitive-data filter
   // even for its no-op logger: at 10,000 hosts that copy of each DescribeTargetHealth answer was

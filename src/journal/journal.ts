@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { HeldLocks } from '../ports/lock-store.js'
 import type { HostRecord } from '../rollout/outcome.js'
+import type { GroupChange } from '../ports/group-controller.js'
 
 /**
  * A host as the post step needs it: a view of the rollout's HostRecord (`cycle` is absent in
@@ -28,6 +29,11 @@ export interface Journal {
   deploymentId?: number
   /** Only hosts out of service: a 10,000-host fleet keeps a small journal. */
   hosts: JournalHost[]
+  /**
+   * Every change the run made to its scaling groups, in order, each written before it was made
+   * (undo included): what is still held is scaling-plan's `outstanding` of this list.
+   */
+  groupChanges?: GroupChange[]
 }
 
 export function outOfServiceHosts(records: readonly HostRecord[]): JournalHost[] {
@@ -70,6 +76,11 @@ export class JournalWriter {
     if (this.queued) return
     this.queued = true
     queueMicrotask(() => this.flush())
+  }
+
+  /** The run's group changes so far; written at once, before the last of them is made. */
+  groupChanges(applied: readonly GroupChange[]): void {
+    this.set({ groupChanges: [...applied] })
   }
 
   set(patch: Partial<Journal>): void {

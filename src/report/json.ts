@@ -18,7 +18,11 @@ export type HostReport = NullWhenAbsent<
     'instanceId' | 'batch' | 'state' | 'step' | 'reason' | 'commandId' | 'exitCode' | 'version'
   >
 > &
-  Record<'startedAt' | 'finishedAt', string | null> & { targetGroups: string[] }
+  Record<'startedAt' | 'finishedAt', string | null> & {
+    targetGroups: string[]
+    /** Present (true) only for a host that joined the pools during the run (a scale-out, a person). */
+    joined?: true
+  }
 
 export function hostReport(h: HostRecord): HostReport {
   return {
@@ -32,7 +36,8 @@ export function hostReport(h: HostRecord): HostReport {
     version: h.version ?? null,
     startedAt: isoTime(h.startedAt),
     finishedAt: isoTime(h.finishedAt),
-    targetGroups: [...new Set(h.memberships.map((r) => r.poolId))]
+    targetGroups: [...new Set(h.memberships.map((r) => r.poolId))],
+    ...(h.joined ? { joined: true as const } : {})
   }
 }
 

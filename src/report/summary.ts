@@ -141,7 +141,8 @@ export function hostRow(h: HostRecord): string {
       ? formatDuration(h.finishedAt - h.startedAt)
       : '-'
   const batch = h.state === 'skipped' ? null : h.batch
-  return `| ${cell(h.instanceId)} | ${cell(batch)} | ${cell(h.state)} | ${cell(h.step)} | ${cell(h.reason)} | ${cell(exitCodeText(h))} | ${duration} | ${cell(versionText(h))} |`
+  const id = h.joined ? `${h.instanceId} (joined during the run)` : h.instanceId
+  return `| ${cell(id)} | ${cell(batch)} | ${cell(h.state)} | ${cell(h.step)} | ${cell(h.reason)} | ${cell(exitCodeText(h))} | ${duration} | ${cell(versionText(h))} |`
 }
 
 export function renderHosts(hosts: readonly HostRecord[], budgetBytes = Infinity): string {

@@ -14,6 +14,7 @@ import { BatchProgress } from './batch-progress.js'
 import { commandFailure, outputTail } from './command-failure.js'
 import { HealthyWatch } from './healthy-watch.js'
 import { returnHosts } from './host-return.js'
+import { vanishedReason } from './fleet-moves.js'
 
 /** Extra time past command-timeout before the rollout cancels an invocation itself. */
 const COMMAND_GRACE_MS = 30_000
@@ -63,7 +64,7 @@ export async function runBatch(
     }
   })
   const fail = (h: HostRecord, step: HostRecord['step'], why: string) => {
-    const reason = cycle.kind === 'rollback' ? `rollback: ${why}` : why
+    const reason = vanishedReason(ctx, h) ?? (cycle.kind === 'rollback' ? `rollback: ${why}` : why)
     ledger.fail(h, step, reason)
     batch.failed.push(h.instanceId)
     ctx.deps.log.error(`${h.instanceId} failed at ${step}: ${reason}`)

@@ -13,6 +13,8 @@ import { ALARM_WATCH_MS, AlarmWatch } from './alarms.js'
 import { canaryWatch } from './canary.js'
 import { failMidCycle, finalCheck, type Stop } from './finish.js'
 import type { HostRecord } from './outcome.js'
+import { protectHosts, releaseHosts, suspendForRun } from './scaling-groups.js'
+import { rereadFleet, vanishedCount } from './fleet-moves.js'
 
 /** Runs every batch; the reason the run stopped early, if it did. */
 export async function runBatches(
@@ -36,7 +38,8 @@ export async function runBatches(
   let stop: Stop | undefined
   /** Failures over the budget, or an alarm seen by a wait: both call for a rollback. */
   const failureStop = () => {
-    const failed = ledger.count('failed')
+    // A host that vanished (scale-in, termination) says nothing about the release.
+    const failed = ledger.count('failed') - vanishedCount(ctx)
     const reason =
       failed > maxFailures
         ? `${failed} host(s) failed, more than max-failures (${maxFailures})`
@@ -49,48 +52,68 @@ export async function runBatches(
     return failureStop()
   }
   try {
-    for (let number = 1; ; number++) {
-      const remaining = ledger.inState('pending')
-      if (remaining.length === 0 || poller.cancelled) break
-      stop = failureStop() ?? (await checkAlarms(`before batch ${number}`))
-      if (stop || poller.cancelled) break
-      const batch = await log.group(`Batch ${number}: capacity`, () =>
-        takeBatch(ctx, remaining, number)
-      )
-      if (typeof batch === 'string') {
-        stop = { reason: batch, rollback: false }
-        break
-      }
-      if (batch.length === 0) continue
-      if (poller.cancelled) break // the cancel came while the capacity was read: start nothing
-      ctx.activity = `during batch ${number}`
-      const record = await log.group(
-        `Batch ${number}: ${batch.map((h) => h.instanceId).join(', ')}`,
-        () => runBatch(ctx, batch, number, cycle)
-      )
-      // The canary watch guards the batches after the first: with none left, there is nothing to wait for.
-      const watchCanary =
-        number === 1 &&
-        settings.canaryWaitMs > 0 &&
-        ledger.count('pending') > 0 &&
-        !poller.cancelled &&
-        !failureStop()
-      if (watchCanary) {
-        await log.group(
-          `Canary: watching batch 1 for ${formatDuration(settings.canaryWaitMs)}`,
-          () => canaryWatch(ctx, record, maxFailures)
+    // Before the first change to a host: the groups stop replacing and rebalancing hosts.
+    await suspendForRun(ctx)
+    // Until a read of the fleet after the final check finds no host left to deploy (SPEC step 4:
+    // the run ends only when every host in the pools has a final state).
+    let number = 1
+    for (;;) {
+      for (; ; number++) {
+        if (poller.cancelled) break
+        // The fleet moves: read before every batch and after the last (SPEC step 4).
+        const when = ledger.count('pending') > 0 ? `before batch ${number}` : 'after the last batch'
+        await rereadFleet(ctx, when, ledger.count('pending') === 0)
+        const remaining = ledger.inState('pending')
+        if (remaining.length === 0 || poller.cancelled) break
+        stop = failureStop() ?? (await checkAlarms(`before batch ${number}`))
+        if (stop || poller.cancelled) break
+        const batch = await log.group(`Batch ${number}: capacity`, () =>
+          takeBatch(ctx, remaining, number)
         )
+        if (typeof batch === 'string') {
+          stop = { reason: batch, rollback: false }
+          break
+        }
+        if (batch.length === 0) continue
+        if (poller.cancelled) break // the cancel came while the capacity was read: start nothing
+        ctx.activity = `during batch ${number}`
+        const record = await log.group(
+          `Batch ${number}: ${batch.map((h) => h.instanceId).join(', ')}`,
+          async () => {
+            await protectHosts(ctx, batch)
+            const r = await runBatch(ctx, batch, number, cycle)
+            await releaseHosts(ctx, batch)
+            return r
+          }
+        )
+        // The canary watch guards the batches after the first: with none left, there is nothing to wait for.
+        const watchCanary =
+          number === 1 &&
+          settings.canaryWaitMs > 0 &&
+          ledger.count('pending') > 0 &&
+          !poller.cancelled &&
+          !failureStop()
+        if (watchCanary) {
+          await log.group(
+            `Canary: watching batch 1 for ${formatDuration(settings.canaryWaitMs)}`,
+            () => canaryWatch(ctx, record, maxFailures)
+          )
+        }
       }
-    }
-    if (!stop && !poller.cancelled) stop = failureStop()
-    // The release has reached every host it will: one more look at the alarms before calling it done.
-    if (!stop && !poller.cancelled && ledger.count('deployed') > 0) {
-      stop = await checkAlarms('after the last batch')
-    }
-    if (!stop && !poller.cancelled && settings.expectedVersion !== undefined) {
-      ctx.activity = 'during the final check'
-      await log.group('Final check', () => finalCheck(ctx, settings.expectedVersion!))
-      stop = failureStop()
+      if (!stop && !poller.cancelled) stop = failureStop()
+      // The release has reached every host it will: one more look at the alarms before calling it done.
+      if (!stop && !poller.cancelled && ledger.count('deployed') > 0) {
+        stop = await checkAlarms('after the last batch')
+      }
+      if (!stop && !poller.cancelled && settings.expectedVersion !== undefined) {
+        ctx.activity = 'during the final check'
+        await log.group('Final check', () => finalCheck(ctx, settings.expectedVersion!))
+        stop = failureStop()
+      }
+      // Without a final check the read after the last batch was the last moment: nothing to re-read.
+      if (stop || poller.cancelled || settings.expectedVersion === undefined) break
+      await rereadFleet(ctx, 'after the final check', true)
+      if (ledger.count('pending') === 0) break
     }
   } catch (err) {
     stop = { reason: `stopped by an AWS error: ${errorMessage(err)}`, rollback: false }

@@ -24,7 +24,9 @@ export interface Choice {
 }
 
 export async function readCapacity(ctx: RolloutContext): Promise<CapacityView> {
-  const snap = await snapshot(ctx)
+  // The fleet's re-read right before a batch is this read too (one whole-pool read, not two).
+  const snap = ctx.fleetRead ?? (await snapshot(ctx))
+  ctx.fleetRead = undefined
   // Every host the load balancer serves from counts, skipped ones included (they are part of the
   // fleet the minimum is computed from); hosts this run took out count only once healthy again.
   const inService = ctx.ledger.records.filter((h) => !h.outOfService && isInService(h, snap))

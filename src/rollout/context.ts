@@ -1,12 +1,20 @@
 // What every step of a rollout shares.
 
-import type { Pool } from '../ports/load-balancer.js'
+import type { MemberStatus, Pool } from '../ports/load-balancer.js'
 import type { Settings } from '../settings.js'
 import type { HostLedger } from './host-ledger.js'
 import type { Poller } from './poll.js'
 import type { RateLimiter } from './rate.js'
 import type { BatchRecord } from './outcome.js'
 import type { RolloutDeps } from './deps.js'
+import type { GroupChange, GroupMembership, ScalingGroup } from '../ports/group-controller.js'
+
+/** What the run knows of the scaling groups, and every change it made to them, in order. */
+export interface ScalingState {
+  groups: ScalingGroup[]
+  membership: GroupMembership[]
+  applied: GroupChange[]
+}
 
 export interface RolloutContext {
   settings: Settings
@@ -31,4 +39,10 @@ export interface RolloutContext {
   alarmStop?: string
   /** Paces SSM calls (SendCommand, ListCommandInvocations) under SSM's rate. */
   ssmRate: RateLimiter
+  /** The scaling groups that own hosts of the fleet, and the run's changes to them. */
+  scaling?: ScalingState
+  /** Hosts seen to vanish (terminated, refused by SSM as InvalidInstanceId, leaving their group). */
+  vanished: Set<string>
+  /** The pools as the fleet's re-read just saw them, for the capacity read that follows at once. */
+  fleetRead?: Map<string, MemberStatus[]>
 }

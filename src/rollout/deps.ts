@@ -7,6 +7,7 @@ import type { LoadBalancer } from '../ports/load-balancer.js'
 import type { Clock } from '../shared/clock.js'
 import type { HostRecord } from './outcome.js'
 import type { Log } from '../ports/log.js'
+import type { GroupChange, GroupController } from '../ports/group-controller.js'
 
 export interface RolloutDeps {
   lb: LoadBalancer
@@ -25,4 +26,8 @@ export interface RolloutDeps {
   lock?: (groups: Pool[], hostCount: number) => Promise<void>
   /** Called after every change of a host's record, for the journal the post step reads. */
   onChange?: (hosts: readonly HostRecord[]) => void
+  /** The scaling groups that own hosts (EC2 Auto Scaling); absent: no group is looked at. */
+  groups?: GroupController
+  /** Called with every group change the run made, in order, each time BEFORE a change is made. */
+  onGroupChanges?: (applied: readonly GroupChange[]) => void
 }

@@ -56,7 +56,8 @@ export async function describeAll(
   return new Map(entries)
 }
 
-function hostsOf(groups: Pool[], health: Map<string, MemberStatus[]>): Host[] {
+/** One host per instance in the pools' answers (members leaving or gone left out). */
+export function hostsOf(groups: Pool[], health: Map<string, MemberStatus[]>): Host[] {
   const byId = new Map<string, Host>()
   for (const g of groups) {
     for (const t of health.get(g.id) ?? []) {

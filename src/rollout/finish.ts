@@ -6,6 +6,7 @@ import type { RolloutContext } from './context.js'
 import { verifyHealth } from './health-check.js'
 import { rollBack } from './rollback.js'
 import type { RolloutOutcome, RunResult } from './outcome.js'
+import { vanishedReason } from './fleet-moves.js'
 
 /** The final version check reads each deployed host for at most this long. */
 const FINAL_CHECK_MS = 60_000
@@ -110,7 +111,10 @@ export async function finalCheck(ctx: RolloutContext, expectedVersion: string): 
     if (v?.ok) continue
     // It is in service and answering; taking it out now would cut capacity outside the guard.
     // The report shows what the host reports now, not what it reported after its deploy.
-    ctx.ledger.fail(h, 'final-check', `${v?.reason ?? 'no reading'}; left in service`, {
+    const gone = vanishedReason(ctx, h)
+    const why = gone ?? `${v?.reason ?? 'no reading'}; left in service`
+    ctx.ledger.fail(h, 'final-check', why, {
+      ...(gone ? { outOfService: true } : {}),
       version: v?.version
     })
     ctx.deps.log.error(`${h.instanceId} failed the final check: ${h.reason}`)

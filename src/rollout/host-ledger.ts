@@ -14,16 +14,24 @@ export class HostLedger {
     private readonly clock: Clock,
     private readonly onChange?: (hosts: readonly HostRecord[]) => void
   ) {
-    this.records = hosts.map((h) => ({
-      instanceId: h.instanceId,
-      memberships: h.memberships,
-      batch: null,
-      state: 'pending',
-      step: 'discover',
-      outOfService: false,
-      commandSent: false
-    }))
+    this.records = hosts.map(fresh)
     for (const r of this.records) this.byId.set(r.instanceId, r)
+  }
+
+  /** Hosts that joined the pools during the run: pending, marked `joined`. */
+  add(hosts: Host[]): HostRecord[] {
+    const added = hosts.filter((h) => !this.byId.has(h.instanceId)).map(fresh)
+    for (const r of added) {
+      r.joined = true
+      this.records.push(r)
+      this.byId.set(r.instanceId, r)
+    }
+    if (added.length > 0) this.onChange?.(this.records)
+    return added
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id)
   }
 
   get(id: string): HostRecord {
@@ -63,5 +71,17 @@ export class HostLedger {
 
   get size(): number {
     return this.records.length
+  }
+}
+
+function fresh(h: Host): HostRecord {
+  return {
+    instanceId: h.instanceId,
+    memberships: h.memberships,
+    batch: null,
+    state: 'pending',
+    step: 'discover',
+    outOfService: false,
+    commandSent: false
   }
 }

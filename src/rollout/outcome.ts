@@ -46,6 +46,8 @@ export interface HostRecord {
    * passed or failed): the post step reads it to know what a cancel interrupted.
    */
   cycle?: 'deploy' | 'rollback'
+  /** True for a host that joined the pools during the run (a scale-out, a person): not in the first read. */
+  joined?: boolean
 }
 
 export type Phase = 'drain' | 'command' | 'verify' | 'restore' | 'canary' | 'capacity'

@@ -17,6 +17,7 @@ import { alarmReason, validateAlarms } from './alarms.js'
 import { CANCELLED, outcomeOf } from './finish.js'
 import type { HostRecord, RolloutOutcome, RunResult } from './outcome.js'
 import type { RolloutDeps } from './deps.js'
+import { readGroups, refreshInProgress } from './scaling-groups.js'
 
 /** How long a mutating AWS call keeps being retried through throttling before the run gives up. */
 const API_PATIENCE_MS = 5 * 60_000
@@ -92,7 +93,8 @@ export async function prepare(settings: Settings, deps: RolloutDeps): Promise<Pr
     minInService: 0,
     startedAt,
     apiPatienceMs: API_PATIENCE_MS,
-    ssmRate: new RateLimiter(clock, SSM_BURST, SSM_PER_SECOND)
+    ssmRate: new RateLimiter(clock, SSM_BURST, SSM_PER_SECOND),
+    vanished: new Set()
   }
   const outcome = (result: RunResult, reason?: string) => ({
     ctx,
@@ -103,6 +105,17 @@ export async function prepare(settings: Settings, deps: RolloutDeps): Promise<Pr
     const why = alarmReason(firingAtStart, 'before the run')
     if (settings.dryRun) log.warning(`${why}: a real run would stop before its first batch`)
     else return outcome('failed', `${why}; nothing was changed`)
+  }
+
+  // The scaling groups that own hosts: read, and refused mid instance refresh before any change.
+  if (deps.groups) {
+    await log.group('Auto Scaling groups', () => readGroups(ctx))
+    const refusal = await refreshInProgress(ctx)
+    if (refusal && settings.dryRun) log.warning(`${refusal}: a real run would stop here`)
+    else if (refusal) {
+      log.error(refusal)
+      return outcome('failed', refusal)
+    }
   }
 
   if (!settings.dryRun && settings.lock && deps.lock) {

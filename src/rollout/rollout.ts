@@ -10,11 +10,23 @@ import { runBatches } from './batches.js'
 import { finish } from './finish.js'
 import type { RolloutOutcome } from './outcome.js'
 import type { RolloutDeps } from './deps.js'
+import { restoreGroups } from './scaling-groups.js'
+import { sweepVanished } from './fleet-moves.js'
 
 export async function rollout(settings: Settings, deps: RolloutDeps): Promise<RolloutOutcome> {
   const { ctx, done } = await prepare(settings, deps)
   if (done) return done
-  const maxFailures = resolveAmount(settings.maxFailures, ctx.fleetSize)
-  const stop = await runBatches(ctx, maxFailures)
-  return finish(ctx, stop, maxFailures)
+  try {
+    const maxFailures = resolveAmount(settings.maxFailures, ctx.fleetSize)
+    const stop = await runBatches(ctx, maxFailures)
+    const outcome = await finish(ctx, stop, maxFailures)
+    // A stopped run read the fleet last before its stop: who vanished since is said, not hidden.
+    if (stop && !ctx.poller.cancelled) await sweepVanished(ctx).catch(() => undefined)
+    return outcome
+  } finally {
+    // Every ending, a crash included: the scaling groups as the run found them.
+    if (ctx.scaling) {
+      await deps.log.group('Auto Scaling: put the groups back', () => restoreGroups(ctx))
+    }
+  }
 }

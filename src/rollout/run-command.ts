@@ -22,6 +22,8 @@ const TERMINAL = new Set([
 
 /** What SSM answers for a command or invocation it has not finished recording yet. */
 const NOT_YET = new Set(['InvocationDoesNotExist'])
+/** SendCommand's error for an instance it cannot send to (terminated, stopped, not managed). */
+const INVALID_INSTANCE = 'InvalidInstanceId'
 
 export const isTerminal = (status: string): boolean => TERMINAL.has(status)
 
@@ -67,11 +69,18 @@ export async function runOnHosts(
   // throttled call would run the command twice on the hosts that already got it.
   const sent: SentCommand[] = []
   for (const chunk of chunks(instanceIds, MAX_INSTANCES_PER_COMMAND)) {
-    const out = await ctx.poller.retry(async () => {
-      await ctx.ssmRate.take()
-      return runner.send(chunk, spec)
-    }, ctx.apiPatienceMs)
-    for (const s of out) {
+    const out = await sendDroppingVanished(ctx, chunk, spec)
+    for (const id of out.rejected) {
+      // Not sent: the host is gone (terminated) or no longer reachable through SSM at all.
+      ctx.vanished.add(id)
+      results.set(id, {
+        instanceId: id,
+        commandId: '',
+        status: 'Undeliverable',
+        statusDetails: 'InvalidInstanceId'
+      })
+    }
+    for (const s of out.sent) {
       sent.push(s)
       for (const id of s.instanceIds)
         results.set(id, { instanceId: id, commandId: s.commandId, status: 'Pending' })
@@ -118,6 +127,35 @@ export async function runOnHosts(
     for (const r of results.values()) if (!isTerminal(r.status)) r.status = 'Running'
   }
   return results
+}
+
+/**
+ * One SendCommand's worth. SSM rejects the whole call with InvalidInstanceId when any one of its
+ * instances is not a running managed instance ("InvalidInstanceId", SendCommand API reference:
+ * "the instance isn't valid ... the instance is terminated" among its causes) and does not say
+ * which: the rejected list is halved and each half sent again, until every host that can take the
+ * command has it and the rejected ones are known, one by one. A rejected call ran nothing, so
+ * sending again cannot run the command twice.
+ */
+async function sendDroppingVanished(
+  ctx: RolloutContext,
+  ids: string[],
+  spec: CommandSpec
+): Promise<{ sent: SentCommand[]; rejected: string[] }> {
+  try {
+    const sent = await ctx.poller.retry(async () => {
+      await ctx.ssmRate.take()
+      return ctx.deps.runner.send(ids, spec)
+    }, ctx.apiPatienceMs)
+    return { sent, rejected: [] }
+  } catch (err) {
+    if (errorName(err) !== INVALID_INSTANCE) throw err
+    if (ids.length === 1) return { sent: [], rejected: ids }
+    const half = Math.ceil(ids.length / 2)
+    const a = await sendDroppingVanished(ctx, ids.slice(0, half), spec)
+    const b = await sendDroppingVanished(ctx, ids.slice(half), spec)
+    return { sent: [...a.sent, ...b.sent], rejected: [...a.rejected, ...b.rejected] }
+  }
 }
 
 function record(results: Map<string, CommandResult>, commandId: string, inv: Invocation): void {
