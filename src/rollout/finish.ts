@@ -5,7 +5,7 @@ import { errorMessage } from '../shared/errors.js'
 import type { RolloutContext } from './context.js'
 import { verifyHealth } from './health-check.js'
 import { rollBack } from './rollback.js'
-import type { RolloutOutcome, RunResult } from './outcome.js'
+import type { HostRecord, RolloutOutcome, RunResult } from './outcome.js'
 
 /** The final version check reads each deployed host for at most this long. */
 const FINAL_CHECK_MS = 60_000
@@ -48,10 +48,28 @@ export async function finish(
     return rollbackAfter(ctx, stop.reason, maxFailures, outcome)
   }
   if (stop) return outcome('failed', stop.reason)
+  const nothingDeployed = allSkippedReason(ledger.records)
+  if (nothingDeployed) return outcome('failed', nothingDeployed)
   if (ledger.count('failed') > 0) {
     log.warning(`${ledger.count('failed')} host(s) failed, within max-failures (${maxFailures})`)
   }
   return outcome('success')
+}
+
+/**
+ * SPEC: a run that skipped hosts and deployed none ends `failed` (nothing was rolled out). The
+ * reason names how many were skipped and the commonest reason, so the fix is in the summary line.
+ */
+export function allSkippedReason(hosts: readonly HostRecord[]): string | undefined {
+  const skipped = hosts.filter((h) => h.state === 'skipped')
+  if (skipped.length === 0 || hosts.some((h) => h.state === 'deployed')) return undefined
+  const tally = new Map<string, number>()
+  for (const h of skipped) {
+    const why = h.reason ?? 'no reason recorded'
+    tally.set(why, (tally.get(why) ?? 0) + 1)
+  }
+  const [why, n] = [...tally].sort((a, b) => b[1] - a[1])[0]!
+  return `${skipped.length} host(s) skipped and none deployed: nothing was rolled out; commonest reason (${n} of ${skipped.length}): ${why}`
 }
 
 /** After an AWS error: whoever was mid-cycle is out of service; say so rather than leave them as they were. */
