@@ -10,7 +10,7 @@ import {
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { LockStore } from '../src/ports/lock-store.js'
+import { MemoryParameterStore } from './support/memory-parameter-store.js'
 import type { HostRecord } from '../src/rollout/outcome.js'
 
 const TG_A = 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/a/1'
@@ -32,17 +32,14 @@ function host(id: string, patch: Partial<JournalHost>): JournalHost {
 
 function deps(failRegister = false) {
   const calls: string[] = []
-  const params = new Map<string, string>()
   const warnings: string[] = []
-  const store: LockStore = {
-    create: async () => true,
-    read: async (n) => params.get(n),
-    overwrite: async () => {},
-    delete: async (n) => {
+  const store = new (class extends MemoryParameterStore {
+    override async delete(n: string): Promise<void> {
       calls.push(`delete ${n}`)
-      params.delete(n)
+      return super.delete(n)
     }
-  }
+  })()
+  const params = { set: (n: string, v: string) => store.entries.set(n, { value: v, version: 1 }) }
   const d: PostDeps = {
     lb: {
       resolvePools: async () => [],
@@ -69,7 +66,8 @@ function deps(failRegister = false) {
 const lockValue = {
   runUrl: 'run-1',
   startedAt: '2026-11-23T12:00:00.000Z',
-  expiresAt: '2026-11-23T14:00:00.000Z'
+  expiresAt: '2026-11-23T14:00:00.000Z',
+  token: 'tok-1'
 }
 
 describe('post step after a cancel', () => {
@@ -105,7 +103,9 @@ describe('post step after a cancel', () => {
     expect(warnings.find((w) => w.startsWith('i-failed'))).toContain('failed at verify')
     const summary = renderPostSummary(journal, out)
     expect(summary).toContain('| i-running | command | cmd-7 |')
-    expect(summary).toContain('`i-drained`')
+    expect(summary).toContain(
+      '| i-drained | drained at step drain, no command sent | registered back in its target groups |'
+    )
   })
 
   it('releases the run lock it still holds', async () => {

@@ -122,6 +122,8 @@ async function command(run: BatchRun, ready: HostRecord[]): Promise<HostRecord[]
   const { ctx, cycle, phase, fail } = run
   const { ledger } = ctx
   ledger.update(ready, { step: 'command', commandSent: true })
+  // On record as "deploy started" before the SendCommand leaves.
+  await ctx.deps.checkpoint?.()
   const results = await phase('command', () =>
     runOnHosts(
       ctx,

@@ -7,6 +7,7 @@ import type { LoadBalancer } from '../ports/load-balancer.js'
 import type { Clock } from '../shared/clock.js'
 import type { HostRecord } from './outcome.js'
 import type { Log } from '../ports/log.js'
+import type { AccountStore } from '../ports/account-store.js'
 
 export interface RolloutDeps {
   lb: LoadBalancer
@@ -25,4 +26,11 @@ export interface RolloutDeps {
   lock?: (groups: Pool[], hostCount: number) => Promise<void>
   /** Called after every change of a host's record, for the journal the post step reads. */
   onChange?: (hosts: readonly HostRecord[]) => void
+  /**
+   * The durable account kept next to the lock: read after the lock is taken, before planning, for
+   * what a run that died left out of service (recover.ts).
+   */
+  accounts?: AccountStore
+  /** Awaited before each change in AWS (deregistration, SendCommand): writes the account first. */
+  checkpoint?: () => Promise<void>
 }

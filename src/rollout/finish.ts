@@ -42,7 +42,7 @@ export async function finish(
   const { settings, ledger, poller } = ctx
   const { log } = ctx.deps
   const outcome = (result: RunResult, reason?: string) => outcomeOf(ctx, result, reason)
-  if (poller.cancelled) return outcome('cancelled', CANCELLED)
+  if (poller.cancelled) return cancelled(ctx)
   if (stop?.rollback && settings.onFailure === 'rollback') {
     // Not one log group: each rollback batch has its own (GitHub does not nest groups).
     return rollbackAfter(ctx, stop.reason, maxFailures, outcome)
@@ -70,6 +70,52 @@ export function allSkippedReason(hosts: readonly HostRecord[]): string | undefin
   }
   const [why, n] = [...tally].sort((a, b) => b[1] - a[1])[0]!
   return `${skipped.length} host(s) skipped and none deployed: nothing was rolled out; commonest reason (${n} of ${skipped.length}): ${why}`
+}
+
+/**
+ * After a cancel, no host whose deploy cycle had started is `pending` (SPEC: never touched, still
+ * in service). Each says where it stood and what the post step does with it; `cycle` stays set so
+ * the post step knows the cycle was cut short.
+ */
+export function settleCancelled(ctx: RolloutContext): void {
+  const { ledger } = ctx
+  for (const h of ledger.records) {
+    if (h.cycle !== 'deploy' || h.state !== 'pending') continue
+    const command = h.commandId ? `command ${h.commandId}` : 'its command'
+    const [state, where, then] = !h.commandSent
+      ? ([
+          'failed',
+          `drained (step ${h.step}), no command sent`,
+          'the post step registers it back'
+        ] as const)
+      : h.step === 'restore'
+        ? ([
+            'deployed',
+            `its deploy ran and passed its health check (${command}), it was being registered back`,
+            'the post step registers it back'
+          ] as const)
+        : h.step === 'command'
+          ? ([
+              'failed',
+              `${command} was in flight`,
+              'the post step leaves it out of service for a person to check'
+            ] as const)
+          : ([
+              'failed',
+              `${command} had ended, its health not yet verified (step ${h.step})`,
+              'the post step leaves it out of service for a person to check'
+            ] as const)
+    ledger.update(h, {
+      state,
+      reason: `run cancelled: ${where}; ${then}`,
+      finishedAt: ctx.deps.clock.now()
+    })
+  }
+}
+
+function cancelled(ctx: RolloutContext): RolloutOutcome {
+  settleCancelled(ctx)
+  return outcomeOf(ctx, 'cancelled', CANCELLED)
 }
 
 /** After an AWS error: whoever was mid-cycle is out of service; say so rather than leave them as they were. */
@@ -101,7 +147,7 @@ async function rollbackAfter(
     failMidCycle(ctx, why)
     return outcome('failed', `${reason}; rollback ${why}`)
   }
-  if (ctx.poller.cancelled) return outcome('cancelled', CANCELLED)
+  if (ctx.poller.cancelled) return cancelled(ctx)
   if (!rb.completed) {
     log.error(`rollback stopped: ${rb.stoppedBecause}`)
     return outcome('failed', `${reason}; rollback stopped: ${rb.stoppedBecause}`)

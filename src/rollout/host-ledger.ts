@@ -26,6 +26,17 @@ export class HostLedger {
     for (const r of this.records) this.byId.set(r.instanceId, r)
   }
 
+  /** Takes in records made elsewhere (hosts a dead run left out: rollout/recover.ts). */
+  adopt(records: HostRecord[]): void {
+    const fresh = records.filter((r) => !this.byId.has(r.instanceId))
+    if (fresh.length === 0) return
+    for (const r of fresh) {
+      this.records.push(r)
+      this.byId.set(r.instanceId, r)
+    }
+    this.onChange?.(this.records)
+  }
+
   get(id: string): HostRecord {
     const r = this.byId.get(id)
     if (!r) throw new Error(`unknown host ${id}`)

@@ -133,6 +133,8 @@ async function eachPool(
  * the load balancer refuses (a terminated instance) is as good as out.
  */
 export async function takeOutHosts(ctx: RolloutContext, hosts: HostRecord[]): Promise<void> {
+  // The durable account names them before they leave (a run that dies here loses nothing).
+  await ctx.deps.checkpoint?.()
   await eachPool(ctx, hosts, (id, members) => ctx.deps.lb.takeOut(id, members))
 }
 
