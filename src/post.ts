@@ -64,7 +64,8 @@ function whyLeftOut(h: JournalHost): string {
     return `${where}${before}; check the host, then register it back`
   }
   // A deploy cycle cut short by the cancel (marked failed by the main step): say where it stood.
-  if (h.state === 'failed' && h.cycle !== 'deploy') return `failed at ${h.step}: ${h.reason ?? 'see the main step'}`
+  if (h.state === 'failed' && h.cycle !== 'deploy')
+    return `failed at ${h.step}: ${h.reason ?? 'see the main step'}`
   if (h.commandSent) return `${where}; check the host, then register it back`
   return `out of service at step ${h.step}`
 }
