@@ -4,7 +4,7 @@ import {
   CancelCommandCommand,
   GetCommandInvocationCommand,
   SSMClient,
-  SendCommandCommand,
+  type SendCommandCommandInput,
   paginateDescribeInstanceInformation,
   paginateListCommandInvocations
 } from '@aws-sdk/client-ssm'
@@ -18,27 +18,66 @@ import type {
 } from '../ports/command-runner.js'
 import { MAX_INSTANCES_PER_COMMAND } from '../ports/command-runner.js'
 import { chunks } from '../shared/chunks.js'
+import { createSendClient, isUnclear, sendOnce } from './send-once.js'
+import { randomUUID } from 'node:crypto'
+
+/** SendCommand's outcome stayed unknown: sending again could run the command twice. */
+export class SendUnclearError extends Error {
+  override name = 'SendUnclearError'
+}
 
 export class SsmCommandRunner implements CommandRunner {
-  constructor(private readonly client: SSMClient) {}
+  private sender: Promise<SSMClient> | undefined
+
+  constructor(
+    private readonly client: SSMClient,
+    /** The SDK-retry-free client for SendCommand and the pause between lookups (tests inject). */
+    private readonly sending: { client?: SSMClient; sleep?: (ms: number) => Promise<void> } = {}
+  ) {
+    if (sending.client) this.sender = Promise.resolve(sending.client)
+  }
+
+  /**
+   * SendCommand is not idempotent: it goes through send-once.ts, on a client the SDK never
+   * retries, and an unclear failure is settled by ListCommands before any new send.
+   */
+  private async sendOne(input: SendCommandCommandInput): Promise<string> {
+    this.sender ??= this.client.config
+      .region()
+      .then((region) => createSendClient(region))
+      .catch(() => createSendClient(undefined))
+    const sent = await sendOnce(input, {
+      send: await this.sender,
+      lookup: this.client,
+      now: () => Date.now(),
+      sleep: this.sending.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      token: () => randomUUID()
+    }).catch((err: unknown) => {
+      // No caller may retry this: SSM may have taken it, and ListCommands did not show it.
+      if (isUnclear(err))
+        throw new SendUnclearError(
+          `SendCommand failed without a clear answer (${(err as Error).name}: ${(err as Error).message}) and ListCommands did not find it: not sent again, so the command never runs twice`
+        )
+      throw err
+    })
+    return sent.commandId
+  }
 
   async send(instanceIds: string[], spec: CommandSpec): Promise<SentCommand[]> {
     const sent: SentCommand[] = []
     for (const chunk of chunks(instanceIds, MAX_INSTANCES_PER_COMMAND)) {
-      const out = await this.client.send(
-        new SendCommandCommand({
-          InstanceIds: chunk,
-          DocumentName: spec.documentName,
-          Parameters: spec.parameters,
-          // Every host gets the command and is judged on its own: with SSM's defaults
-          // (MaxErrors 0) one failed invocation would stop delivery to the rest.
-          MaxConcurrency: '100%',
-          MaxErrors: '100%',
-          TimeoutSeconds: spec.deliveryTimeoutSeconds,
-          Comment: spec.comment.slice(0, 100)
-        })
-      )
-      sent.push({ commandId: out.Command?.CommandId ?? '', instanceIds: chunk })
+      const commandId = await this.sendOne({
+        InstanceIds: chunk,
+        DocumentName: spec.documentName,
+        Parameters: spec.parameters,
+        // Every host gets the command and is judged on its own: with SSM's defaults
+        // (MaxErrors 0) one failed invocation would stop delivery to the rest.
+        MaxConcurrency: '100%',
+        MaxErrors: '100%',
+        TimeoutSeconds: spec.deliveryTimeoutSeconds,
+        Comment: spec.comment
+      })
+      sent.push({ commandId, instanceIds: chunk })
     }
     return sent
   }
