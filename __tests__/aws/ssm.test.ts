@@ -275,6 +275,11 @@ describe('output and cancel', () => {
     })
   })
 
+  it('marks an output SSM cut at its first 24,000 characters', async () => {
+    ssm.on(GetCommandInvocationCommand).resolves({ StandardOutputContent: 'x'.repeat(24_000) })
+    expect(await runner.output('cmd-1', 'i-1')).toMatchObject({ truncated: true })
+  })
+
   it('reads missing output as empty', async () => {
     ssm.on(GetCommandInvocationCommand).resolves({})
     expect(await runner.output('cmd-1', 'i-1')).toEqual({ stdout: '', stderr: '' })

@@ -21,6 +21,9 @@ import { chunks } from '../shared/chunks.js'
 import { createSendClient, isUnclear, sendOnce } from './send-once.js'
 import { randomUUID } from 'node:crypto'
 
+const SSM_STDOUT_MAX = 24_000
+const SSM_STDERR_MAX = 8_000
+
 /** SendCommand's outcome stayed unknown: sending again could run the command twice. */
 export class SendUnclearError extends Error {
   override name = 'SendUnclearError'
@@ -113,7 +116,12 @@ export class SsmCommandRunner implements CommandRunner {
     const out = await this.client.send(
       new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId })
     )
-    return { stdout: out.StandardOutputContent ?? '', stderr: out.StandardErrorContent ?? '' }
+    const stdout = out.StandardOutputContent ?? ''
+    const stderr = out.StandardErrorContent ?? ''
+    // GetCommandInvocation: "StandardOutputContent: the first 24,000 characters written by the
+    // plugin to stdout" (stderr: 8,000). At that length, the end of the output is not here.
+    const truncated = stdout.length >= SSM_STDOUT_MAX || stderr.length >= SSM_STDERR_MAX
+    return { stdout, stderr, ...(truncated ? { truncated } : {}) }
   }
 
   async cancel(commandId: string, instanceIds: string[]): Promise<void> {
