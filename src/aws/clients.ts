@@ -10,6 +10,11 @@ export interface AwsClients {
   elb: ElasticLoadBalancingV2Client
   ssm: SSMClient
   cloudwatch: CloudWatchClient
+  /**
+   * SendCommand only: the SDK never retries it (not idempotent); aws/send-once.ts settles an
+   * unclear failure through ListCommands. Absent (test doubles): SendCommand goes through `ssm`.
+   */
+  ssmSend?: SSMClient
 }
 
 export const CLIENT_CONFIG = {
@@ -25,7 +30,8 @@ export function createClients(region: string | undefined): AwsClients {
   const clients = {
     elb: new ElasticLoadBalancingV2Client(config),
     ssm: new SSMClient(config),
-    cloudwatch: new CloudWatchClient(config)
+    cloudwatch: new CloudWatchClient(config),
+    ssmSend: new SSMClient({ ...config, retryMode: 'standard', maxAttempts: 1 })
   }
   // The SDK's logger middleware copies every input and output through its sensitive-data filter
   // even for its no-op logger: at 10,000 hosts that copy of each DescribeTargetHealth answer was

@@ -4,6 +4,7 @@ import {
   CancelCommandCommand,
   GetCommandInvocationCommand,
   SSMClient,
+  SendCommandCommand,
   type SendCommandCommandInput,
   paginateDescribeInstanceInformation,
   paginateListCommandInvocations
@@ -18,7 +19,7 @@ import type {
 } from '../ports/command-runner.js'
 import { MAX_INSTANCES_PER_COMMAND } from '../ports/command-runner.js'
 import { chunks } from '../shared/chunks.js'
-import { createSendClient, isUnclear, sendOnce } from './send-once.js'
+import { isUnclear, sendOnce } from './send-once.js'
 import { randomUUID } from 'node:crypto'
 
 const SSM_STDOUT_MAX = 24_000
@@ -40,15 +41,20 @@ export class SsmCommandRunner implements CommandRunner {
     if (sending.client) this.sender = Promise.resolve(sending.client)
   }
 
+  /** Without a retry-free client (test doubles of the SDK): one plain SendCommand. */
+  private async sendPlain(input: SendCommandCommandInput): Promise<string> {
+    const out = await this.client.send(
+      new SendCommandCommand({ ...input, Comment: input.Comment?.slice(0, 100) })
+    )
+    return out.Command?.CommandId ?? ''
+  }
+
   /**
    * SendCommand is not idempotent: it goes through send-once.ts, on a client the SDK never
    * retries, and an unclear failure is settled by ListCommands before any new send.
    */
   private async sendOne(input: SendCommandCommandInput): Promise<string> {
-    this.sender ??= this.client.config
-      .region()
-      .then((region) => createSendClient(region))
-      .catch(() => createSendClient(undefined))
+    if (!this.sender) return this.sendPlain(input)
     const sent = await sendOnce(input, {
       send: await this.sender,
       lookup: this.client,
