@@ -1,17 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { renderPostSummary, restoreAfterCancel, type PostDeps } from '../src/post.js'
 import type { Journal, JournalHost } from '../src/journal/journal.js'
-import {
-  JournalWriter,
-  journalFileSaver,
-  readJournal,
-  readJournalFile
-} from '../src/journal/journal.js'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
+import { JournalWriter, outOfServiceHosts, readJournal } from '../src/journal/journal.js'
+import type { PostOutcome } from '../src/post.js'
+import { acquireLocks, LOCK_PREFIX } from '../src/rollout/lock.js'
 import { MemoryParameterStore } from './support/memory-parameter-store.js'
-import type { HostRecord } from '../src/rollout/outcome.js'
+import type { Log } from '../src/ports/log.js'
+import type { RolloutOutcome } from '../src/rollout/outcome.js'
+import type { Settings } from '../src/settings.js'
+import { FakeWorld, SEC, byHost, ids, settingsFor, type FakeHost } from './support/fake-ports.js'
 
 const TG_A = 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/a/1'
 const TG_B = 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/b/2'
@@ -124,54 +121,301 @@ describe('post step after a cancel', () => {
   })
 })
 
-describe('journal', () => {
-  const record = (id: string, patch: Partial<HostRecord>): HostRecord => ({
-    instanceId: id,
-    memberships: [{ poolId: TG_A, port: 80 }],
-    batch: 1,
-    state: 'pending',
-    step: 'plan',
-    outOfService: false,
-    commandSent: false,
-    ...patch
+// SIGINT/SIGTERM in each phase, then the post step on what the main step left: the run ends
+// `cancelled` without starting anything new, and the post step registers back exactly the hosts
+// that can go back in. No host is left out of service without being reported.
+
+class MemoryStore extends MemoryParameterStore {}
+
+const quietLog: Log = {
+  info: () => {},
+  warning: () => {},
+  error: () => {},
+  group: (_n, fn) => fn()
+}
+
+/** Four hosts in tg-a, i-1 and i-3 also in tg-b on 8080; batches [i-1, i-2], [i-3, i-4]. */
+function world(hosts: Record<string, Partial<FakeHost>> = {}) {
+  return new FakeWorld({
+    groups: [
+      { name: 'tg-a', targets: ids(4) },
+      { name: 'tg-b', targets: ['i-1:8080', 'i-3:8080'] }
+    ],
+    hosts,
+    alarms: { 'api-5xx': 'OK' },
+    // Draining outlasts the delay: the first look at a draining host comes while it still drains.
+    drainOverrunMs: 3000
+  })
+}
+
+const base: Partial<Settings> = {
+  targetGroups: ['tg-a', 'tg-b'],
+  batchSize: [{ kind: 'count', value: 2 }],
+  minHealthyPercent: 0,
+  expectedVersion: 'v2'
+}
+
+interface Cancelled {
+  out: RolloutOutcome
+  /** Index in world.calls of the call during which the signal fired. */
+  signalAt: number
+  journal: Journal
+  post: PostOutcome
+  locks: MemoryStore
+}
+
+/**
+ * Runs the main step as main.ts does (journal saved on every host change, lock taken), firing the
+ * AbortController when `trigger` matches a call; then the post step on the last saved journal.
+ */
+async function cancelWhen(
+  w: FakeWorld,
+  trigger: (call: string) => boolean,
+  patch: Partial<Settings> = {}
+): Promise<Cancelled> {
+  const controller = new AbortController()
+  const locks = new MemoryStore()
+  const saved: string[] = []
+  const writer = new JournalWriter({ runUrl: 'run-1' }, (json) => saved.push(json))
+  let signalAt = -1
+  w.when(trigger, () => {
+    signalAt = w.calls.length - 1
+    controller.abort()
+    writer.set({ result: 'cancelled' })
+  })
+  const out = await w.run(settingsFor({ ...base, ...patch }), {
+    signal: controller.signal,
+    onChange: (hosts) => writer.hosts(hosts),
+    lock: async (groups) => {
+      writer.set({
+        locks: await acquireLocks(locks, groups, 'run-1', 3_600_000, w.clock, quietLog)
+      })
+    }
+  })
+  expect(signalAt).toBeGreaterThanOrEqual(0)
+  writer.flush()
+  const journal = readJournal(saved[saved.length - 1]!)!
+  // What the main step saved is what its final records say.
+  expect(journal.hosts).toEqual(JSON.parse(JSON.stringify(outOfServiceHosts(out.hosts))))
+  const post = await restoreAfterCancel(journal, { lb: w, locks, log: quietLog })
+  return { out, signalAt, journal, post, locks }
+}
+
+/** After the signal: no deregistration and no deploy or rollback command. */
+function expectNothingStartedAfter(w: FakeWorld, signalAt: number) {
+  const late = w.calls
+    .slice(signalAt + 1)
+    .filter((c) => !c.includes(' !') && /^(deregister|send deploy|send rollback)/.test(c))
+  expect(late).toEqual([])
+}
+
+/** Every host is back in every group it belongs to, or reported by the post step. */
+function expectEveryHostAccountedFor(w: FakeWorld, c: Cancelled) {
+  // Let the load balancer finish its health checks on what the post step registered.
+  w.clock.advanceTo(w.clock.now() + 60 * SEC)
+  const reported = new Set(c.post.leftOut.map((l) => l.host.instanceId))
+  expect(c.out.hosts.length).toBeGreaterThan(0)
+  for (const h of c.out.hosts) {
+    const states = h.memberships.map((r) => {
+      const g = w.groups.find((x) => x.info.arn === r.poolId)!
+      return w.lbState(g.info.name, h.instanceId, r.port)
+    })
+    if (reported.has(h.instanceId)) continue
+    expect({ id: h.instanceId, states }).toEqual({
+      id: h.instanceId,
+      states: states.map(() => 'healthy')
+    })
+  }
+  // Whatever the post step reported is really out (nothing reported that is not).
+  for (const l of c.post.leftOut) {
+    expect(c.out.hosts.find((h) => h.instanceId === l.host.instanceId)!.outOfService).toBe(true)
+  }
+  // The lock is gone.
+  expect([...c.locks.entries.keys()].filter((k) => k.startsWith(LOCK_PREFIX))).toEqual([])
+  expect(c.post.releasedLocks).toEqual([`${LOCK_PREFIX}tg-a`, `${LOCK_PREFIX}tg-b`])
+}
+
+const restoredIds = (c: Cancelled) => c.post.restored.map((h) => h.instanceId).sort()
+const leftOutIds = (c: Cancelled) => c.post.leftOut.map((l) => l.host.instanceId).sort()
+
+describe('cancel in each phase, then the post step', () => {
+  it('drain: the drained hosts never got the command and are registered back', async () => {
+    const w = world()
+    const c = await cancelWhen(
+      w,
+      (call) => call === 'describe tg-a' && w.lbState('tg-a', 'i-3') === 'draining'
+    )
+    expect(c.out.result).toBe('cancelled')
+    expectNothingStartedAfter(w, c.signalAt)
+    expect(byHost(c.out)).toMatchObject({
+      'i-1': { state: 'deployed' },
+      'i-3': { state: 'failed', step: 'drain' },
+      'i-4': { state: 'failed', step: 'drain' }
+    })
+    expect(w.sends.filter((s) => s.kind === 'deploy').map((s) => s.instanceIds)).toEqual([
+      ['i-1', 'i-2']
+    ])
+    expect(restoredIds(c)).toEqual(['i-3', 'i-4'])
+    expect(c.post.leftOut).toEqual([])
+    // The post step's calls: back into both groups, each port as it was.
+    expect(w.ok().slice(-2)).toEqual(['register tg-a i-3:80,i-4:80', 'register tg-b i-3:8080'])
+    expectEveryHostAccountedFor(w, c)
   })
 
-  it('keeps only hosts out of service and saves once per change, coalesced', async () => {
-    const saved: string[] = []
-    const w = new JournalWriter({ runUrl: 'run-1' }, (json) => saved.push(json))
-    const hosts = [record('i-1', {}), record('i-2', { outOfService: true, step: 'drain' })]
-    w.hosts(hosts)
-    w.hosts(hosts)
-    await Promise.resolve()
-    w.hosts(hosts)
-    await Promise.resolve()
-    expect(saved).toHaveLength(1)
-    const j = readJournal(saved[0]!)!
-    expect(j.hosts.map((h) => h.instanceId)).toEqual(['i-2'])
-    hosts[1]!.step = 'command'
-    hosts[1]!.commandSent = true
-    w.hosts(hosts)
-    // Written before anything queued after the change runs (an AWS request, say).
-    await Promise.resolve()
-    expect(saved).toHaveLength(2)
-    expect(readJournal(saved[1]!)!.hosts[0]).toMatchObject({ step: 'command', commandSent: true })
+  it('command: the hosts whose command was in flight stay out, reported with their command ID', async () => {
+    const w = world()
+    const c = await cancelWhen(w, (call) => call === 'list deploy-4')
+    expect(c.out.result).toBe('cancelled')
+    expectNothingStartedAfter(w, c.signalAt)
+    // Never `pending` once its cycle started: where it stood and what the post step does.
+    expect(byHost(c.out)['i-3']).toMatchObject({ state: 'failed', step: 'command' })
+    expect(byHost(c.out)['i-3']!.reason).toMatch(
+      /^run cancelled: command \S+ was in flight; the post step leaves it out of service/
+    )
+    expect(c.post.restored).toEqual([])
+    expect(leftOutIds(c)).toEqual(['i-3', 'i-4'])
+    for (const l of c.post.leftOut) {
+      expect(l.why).toBe(
+        'its command deploy-4 was in flight when the run stopped; check the host, then register it back'
+      )
+    }
+    // Nothing was cancelled on the hosts, nothing registered.
+    expect(w.ok().filter((x) => /^(cancel|register)/.test(x) && /i-[34]/.test(x))).toEqual([])
+    expectEveryHostAccountedFor(w, c)
   })
 
-  it('round-trips through its file, replaced whole on every save', () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'rd-journal-')), 'j.json')
-    const w = new JournalWriter({ runUrl: 'run-1' }, journalFileSaver(file))
-    w.set({ result: 'cancelled' })
-    w.hosts([record('i-9', { outOfService: true, step: 'drain' })])
-    w.flush()
-    const j = readJournalFile(file)!
-    expect(j.result).toBe('cancelled')
-    expect(j.hosts.map((h) => h.instanceId)).toEqual(['i-9'])
-    expect(readJournalFile(path.join(path.dirname(file), 'missing.json'))).toBeUndefined()
+  it('verify: the command ended but health was not confirmed: the hosts stay out, reported', async () => {
+    const w = world()
+    const c = await cancelWhen(w, (call) => call === 'send health i-3,i-4')
+    expect(c.out.result).toBe('cancelled')
+    expectNothingStartedAfter(w, c.signalAt)
+    expect(byHost(c.out)['i-4']).toMatchObject({ state: 'failed', step: 'verify' })
+    expect(byHost(c.out)['i-4']!.reason).toMatch(/had ended, its health not yet verified/)
+    expect(c.post.restored).toEqual([])
+    expect(leftOutIds(c)).toEqual(['i-3', 'i-4'])
+    expect(c.post.leftOut[0]!.why).toMatch(
+      /^its command deploy-\d+ had ended but its health was not verified when the run stopped \(step verify\)/
+    )
+    expectEveryHostAccountedFor(w, c)
   })
 
-  it('reads nothing from an empty or foreign state', () => {
-    expect(readJournal('')).toBeUndefined()
-    expect(readJournal('{"version":2}')).toBeUndefined()
-    expect(readJournal('not json')).toBeUndefined()
+  it('restore: hosts verified healthy and being registered back are registered in every group', async () => {
+    const w = world()
+    // Between the two groups: i-3 is back in tg-a, not yet in tg-b.
+    const c = await cancelWhen(w, (call) => call === 'register tg-b i-3:8080')
+    expect(c.out.result).toBe('cancelled')
+    expectNothingStartedAfter(w, c.signalAt)
+    // Its deploy ran and was verified: `deployed`, never `pending`.
+    expect(byHost(c.out)['i-3']).toMatchObject({ state: 'deployed', step: 'restore' })
+    expect(byHost(c.out)['i-3']!.reason).toMatch(
+      /^run cancelled: its deploy ran and passed its health check .*; the post step registers it back$/
+    )
+    expect(c.out.hosts.filter((h) => h.commandSent && h.state === 'pending')).toEqual([])
+    expect(c.journal.hosts.map((h) => [h.instanceId, h.cycle])).toEqual([
+      ['i-3', 'deploy'],
+      ['i-4', 'deploy']
+    ])
+    expect(restoredIds(c)).toEqual(['i-3', 'i-4'])
+    expect(c.post.leftOut).toEqual([])
+    expectEveryHostAccountedFor(w, c)
+  })
+
+  it('canary: the canary watch ends, no second batch starts, and there is nothing to restore', async () => {
+    const w = world()
+    const c = await cancelWhen(
+      w,
+      (call) =>
+        call.startsWith('alarms') &&
+        w.clock.now() > w.callTimes[w.calls.indexOf('register tg-a i-1:80,i-2:80')]! + 60 * SEC,
+      { canaryWaitMs: 10 * 60 * SEC, alarms: ['api-5xx'] }
+    )
+    expect(c.out.result).toBe('cancelled')
+    expectNothingStartedAfter(w, c.signalAt)
+    const phase = c.out.batches[0]!.phases.find((p) => p.phase === 'canary')!
+    expect(phase.finishedAt! - phase.startedAt).toBeLessThan(2 * 60 * SEC)
+    expect(c.out.batches).toHaveLength(1)
+    expect(byHost(c.out)).toMatchObject({
+      'i-1': { state: 'deployed' },
+      'i-3': { state: 'pending', step: 'plan' }
+    })
+    expect(c.journal.hosts).toEqual([])
+    expect(c.post.restored).toEqual([])
+    expect(c.post.leftOut).toEqual([])
+    expectEveryHostAccountedFor(w, c)
+  })
+
+  // i-3's deploy fails: batch 2 ends with i-3 failed, i-4 deployed; the rollback batches (size 2)
+  // are [i-3, i-4] (failed first, then newest batch), then [i-1, i-2].
+  const failI3 = {
+    'i-3': { deploy: { status: 'Failed' as const, exitCode: 1, stdout: 'bad release' } }
+  }
+  const rollback: Partial<Settings> = { onFailure: 'rollback', rollbackCommand: './rollback.sh' }
+
+  it('rollback drain: the failed host stays out, reported with why its deploy failed; the deployed one goes back in', async () => {
+    const w = world(failI3)
+    const c = await cancelWhen(
+      w,
+      (call) =>
+        call === 'describe tg-a' &&
+        w.ok().filter((x) => x === 'deregister tg-a i-3:80,i-4:80').length === 2 &&
+        w.lbState('tg-a', 'i-4') === 'draining',
+      rollback
+    )
+    expect(c.out.result).toBe('cancelled')
+    expectNothingStartedAfter(w, c.signalAt)
+    expect(w.sends.filter((x) => x.kind === 'rollback')).toEqual([])
+    expect(byHost(c.out)).toMatchObject({
+      'i-3': { state: 'failed', step: 'drain' },
+      'i-4': { state: 'deployed', step: 'drain' },
+      'i-1': { state: 'deployed', step: 'done' }
+    })
+    expect(c.journal.hosts.map((h) => [h.instanceId, h.state, h.cycle, h.commandSent])).toEqual([
+      ['i-3', 'failed', 'rollback', false],
+      ['i-4', 'deployed', 'rollback', false]
+    ])
+    expect(restoredIds(c)).toEqual(['i-4'])
+    expect(leftOutIds(c)).toEqual(['i-3'])
+    expect(c.post.leftOut[0]!.why).toBe(
+      'its rollback stopped at drain; its deploy had failed: command failed with exit code 1: bad release; check the host, then register it back'
+    )
+    expectEveryHostAccountedFor(w, c)
+  })
+
+  it('rollback command in flight: those hosts stay out, reported with the rollback command ID', async () => {
+    const w = world(failI3)
+    const c = await cancelWhen(w, (call) => call.startsWith('list rollback-'), rollback)
+    expect(c.out.result).toBe('cancelled')
+    expectNothingStartedAfter(w, c.signalAt)
+    expect(leftOutIds(c)).toEqual(['i-3', 'i-4'])
+    expect(c.post.restored).toEqual([])
+    const rollbackId = w.sends.find((x) => x.kind === 'rollback')!.commandIds[0]!
+    expect(c.post.leftOut.map((l) => l.why)).toEqual([
+      `its rollback command ${rollbackId} was in flight when the run stopped; its deploy had failed: command failed with exit code 1: bad release; check the host, then register it back`,
+      `its rollback command ${rollbackId} was in flight when the run stopped; check the host, then register it back`
+    ])
+    expectEveryHostAccountedFor(w, c)
+  })
+
+  it('second rollback batch draining: the deployed hosts drained for it go back in', async () => {
+    const w = world(failI3)
+    const c = await cancelWhen(
+      w,
+      (call) =>
+        call === 'describe tg-a' &&
+        w.sends.some((x) => x.kind === 'rollback') &&
+        w.lbState('tg-a', 'i-1') === 'draining',
+      rollback
+    )
+    expect(c.out.result).toBe('cancelled')
+    expectNothingStartedAfter(w, c.signalAt)
+    expect(byHost(c.out)).toMatchObject({
+      'i-3': { state: 'rolled-back' },
+      'i-4': { state: 'rolled-back' },
+      'i-1': { state: 'deployed', step: 'drain' },
+      'i-2': { state: 'deployed', step: 'drain' }
+    })
+    expect(restoredIds(c)).toEqual(['i-1', 'i-2'])
+    expect(c.post.leftOut).toEqual([])
+    expectEveryHostAccountedFor(w, c)
   })
 })

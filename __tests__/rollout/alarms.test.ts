@@ -206,7 +206,7 @@ describe('alarms during the run', () => {
       hosts: { 'i-4': { http: 503 } },
       alarms: { 'api-5xx': 'OK' }
     })
-    // i-4 is sick: 3 of 4 in service and 3 must stay, so batch 1 waits for capacity (30 min at most).
+    // i-4 is unhealthy: 3 of 4 in service and 3 must stay, so batch 1 waits for capacity (30 min at most).
     const t0 = w.clock.now()
     w.when(
       (c) => c.startsWith('alarms') && w.clock.now() >= t0 + 2 * MIN,

@@ -31,7 +31,7 @@ function canaryPhase(out: RolloutOutcome) {
   return phase!
 }
 
-/** Batch 1's host is back and healthy: the bake starts at the next poll. */
+/** Batch 1's host is back and healthy: the canary watch starts at the next poll. */
 const restored = (w: FakeWorld) =>
   w.ok().includes('register tg-b i-1:8080') && w.lbState('tg-b', 'i-1', 8080) === 'healthy'
 
@@ -77,14 +77,14 @@ describe('canary wait', () => {
 
   it('a deployed host turning unhealthy fails at canary, is taken out, and counts against max-failures', async () => {
     const w = world()
-    // Two minutes into the bake i-1 starts failing the load balancer's checks.
-    let bakeFrom = Infinity
+    // Two minutes into the canary watch i-1 starts failing the load balancer's checks.
+    let watchFrom = Infinity
     w.when(
       (c) => c === 'describe tg-b' && restored(w),
-      () => (bakeFrom = w.clock.now())
+      () => (watchFrom = w.clock.now())
     )
     w.when(
-      (c) => c.startsWith('alarms') && w.clock.now() >= bakeFrom + 2 * MIN,
+      (c) => c.startsWith('alarms') && w.clock.now() >= watchFrom + 2 * MIN,
       () => (w.host('i-1').lbCheck = 'fail')
     )
     const out = await w.run(settings())
@@ -103,22 +103,22 @@ describe('canary wait', () => {
     expect(w.ok()).toContain('deregister tg-b i-1:8080')
     expect(w.lbState('tg-a', 'i-1')).not.toBe('healthy')
     expect(out.batches[0]!.failed).toEqual(['i-1'])
-    // The bake ended at the poll that saw it, and nothing else was touched.
+    // The canary watch ended at the poll that saw it, and nothing else was touched.
     const phase = canaryPhase(out)
     expect(phase.finishedAt! - phase.startedAt).toBeLessThan(2 * MIN + 20 * SEC)
     expect(counts(out)).toMatchObject({ failed: 1, pending: 3 })
     for (const id of ['i-2', 'i-3', 'i-4']) expect(w.lbState('tg-a', id)).toBe('healthy')
   })
 
-  it('within max-failures the bake goes on and the run continues', async () => {
+  it('within max-failures the canary watch goes on and the run continues', async () => {
     const w = world()
-    let bakeFrom = Infinity
+    let watchFrom = Infinity
     w.when(
       (c) => c === 'describe tg-b' && restored(w),
-      () => (bakeFrom = w.clock.now())
+      () => (watchFrom = w.clock.now())
     )
     w.when(
-      (c) => c.startsWith('alarms') && w.clock.now() >= bakeFrom + MIN,
+      (c) => c.startsWith('alarms') && w.clock.now() >= watchFrom + MIN,
       () => (w.host('i-1').lbCheck = 'fail')
     )
     const out = await w.run(settings({ maxFailures: { kind: 'count', value: 1 } }))
@@ -129,30 +129,30 @@ describe('canary wait', () => {
     expect(phase.finishedAt! - phase.startedAt).toBe(BAKE)
   })
 
-  it('an alarm during the bake stops the run at the poll that saw it', async () => {
+  it('an alarm during the canary watch stops the run at the poll that saw it', async () => {
     const w = world()
-    let bakeFrom = Infinity
+    let watchFrom = Infinity
     w.when(
       (c) => c === 'describe tg-b' && restored(w),
-      () => (bakeFrom = w.clock.now())
+      () => (watchFrom = w.clock.now())
     )
     w.when(
-      (c) => c.startsWith('alarms') && w.clock.now() >= bakeFrom + 90 * SEC,
+      (c) => c.startsWith('alarms') && w.clock.now() >= watchFrom + 90 * SEC,
       () => w.setAlarm('api-5xx', 'ALARM')
     )
     const out = await w.run(settings())
     expect(out.result).toBe('failed')
     expect(out.reason).toBe('alarm api-5xx is in ALARM (seen during the canary wait)')
     const phase = canaryPhase(out)
-    expect(phase.finishedAt! - bakeFrom).toBeGreaterThanOrEqual(90 * SEC)
-    expect(phase.finishedAt! - bakeFrom).toBeLessThan(90 * SEC + 16 * SEC)
+    expect(phase.finishedAt! - watchFrom).toBeGreaterThanOrEqual(90 * SEC)
+    expect(phase.finishedAt! - watchFrom).toBeLessThan(90 * SEC + 16 * SEC)
     expect(byHost(out)['i-1']).toMatchObject({ state: 'deployed' })
     expect(w.lbState('tg-a', 'i-1')).toBe('healthy')
     expect(counts(out)).toMatchObject({ deployed: 1, pending: 3 })
     expect(w.mutations().filter((c) => !c.includes('i-1'))).toEqual([])
   })
 
-  it('an alarm before the bake (during batch 1) skips it; one after it stops batch 2 from going on', async () => {
+  it('an alarm before the canary watch (during batch 1) skips it; one after it stops batch 2 from going on', async () => {
     const before = world()
     before.when('send deploy i-1', () => before.setAlarm('api-5xx', 'ALARM'))
     const a = await before.run(settings())
@@ -172,7 +172,7 @@ describe('canary wait', () => {
     expect(after.callsFor('i-3').filter((c) => c.startsWith('deregister'))).toEqual([])
   })
 
-  it('no bake when the first batch is the only one', async () => {
+  it('no canary watch when the first batch is the only one', async () => {
     const w = world(1)
     const out = await w.run(settings({ minHealthyPercent: 0 }))
     expect(out.result).toBe('success')

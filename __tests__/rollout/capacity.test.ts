@@ -53,7 +53,7 @@ describe('capacity guard', () => {
   })
 
   it('waits for capacity to recover up to health-timeout, then fails without changing anything', async () => {
-    // i-4 is sick (skipped); 75% of 4 = 3 must stay in service, and only 3 are.
+    // i-4 failed its pre-check (skipped); 75% of 4 = 3 must stay in service, and only 3 are.
     const world = new FakeWorld({
       groups: [{ name: 'tg-a', targets: ids(4) }],
       hosts: { 'i-4': { http: 500 } }
@@ -98,7 +98,7 @@ describe('capacity guard', () => {
     )
   })
 
-  it('skips a host that fell sick after the pre-check instead of taking it out', async () => {
+  it('skips a host that turned unhealthy after the pre-check instead of taking it out', async () => {
     const world = new FakeWorld({ groups: [{ name: 'tg-a', targets: ids(4) }] })
     world.when('send deploy i-1', () => (world.host('i-3').http = 500))
     const out = await world.run(settingsFor({ minHealthyPercent: 25 }))
@@ -169,5 +169,26 @@ describe('capacity guard', () => {
     )
     expect(out.result).toBe('success')
     expect(counts(out).deployed).toBe(4)
+  })
+})
+
+describe('capacity over time', () => {
+  it('records the dip while a batch is out and the recovery after it', async () => {
+    const world = new FakeWorld({
+      groups: [{ name: 'tg-a', targets: ['i-1', 'i-2', 'i-3', 'i-4'] }]
+    })
+    const out = await world.run(
+      settingsFor({ targetGroups: ['tg-a'], batchSize: [{ kind: 'count', value: 2 }] })
+    )
+    expect(out.result).toBe('success')
+    const levels = out.capacity.map((s) => s.inService)
+    // Two batches of two: 4 in service, 2 while each batch is out, 4 again at the end.
+    expect(Math.min(...levels)).toBe(2)
+    expect(levels.at(-1)).toBe(4)
+    expect(levels.filter((n) => n === 2).length).toBeGreaterThanOrEqual(2)
+    // Samples are in time order, never below the guard's minimum.
+    const times = out.capacity.map((s) => s.at)
+    expect([...times].sort((a, b) => a - b)).toEqual(times)
+    expect(levels.every((n) => n >= out.minInService)).toBe(true)
   })
 })

@@ -2,18 +2,18 @@ import { describe, it, expect } from '@jest/globals'
 import { FakeWorld, byHost, counts, ids, settingsFor } from '../support/fake-ports.js'
 import type { FakeHost } from '../support/fake-ports.js'
 
-/** Four hosts in two groups (i-1 shared); i-3 is sick in the way given. */
-function worldWithSick(sick: Partial<FakeHost>) {
+/** Four hosts in two groups (i-1 shared); i-3 fails the pre-check in the way given. */
+function worldFailingPrecheck(failing: Partial<FakeHost>) {
   return new FakeWorld({
     groups: [
       { name: 'tg-a', targets: ['i-1', 'i-2', 'i-3', 'i-4'] },
       { name: 'tg-b', targets: ['i-1:8080', 'i-2:8080'] }
     ],
-    hosts: { 'i-3': sick }
+    hosts: { 'i-3': failing }
   })
 }
 
-const SICK: Array<[string, Partial<FakeHost>, RegExp]> = [
+const FAILING: Array<[string, Partial<FakeHost>, RegExp]> = [
   [
     'unhealthy in the load balancer',
     { http: 500 },
@@ -32,29 +32,32 @@ const SICK: Array<[string, Partial<FakeHost>, RegExp]> = [
 ]
 
 describe('pre-check with skip-unhealthy: true', () => {
-  it.each(SICK)('skips a host %s and leaves it exactly as it was', async (_name, sick, reason) => {
-    const world = worldWithSick(sick)
-    const stateBefore = world.lbState('tg-a', 'i-3')
-    const out = await world.run(settingsFor({ targetGroups: ['tg-a', 'tg-b'] }))
+  it.each(FAILING)(
+    'skips a host %s and leaves it exactly as it was',
+    async (_name, failing, reason) => {
+      const world = worldFailingPrecheck(failing)
+      const stateBefore = world.lbState('tg-a', 'i-3')
+      const out = await world.run(settingsFor({ targetGroups: ['tg-a', 'tg-b'] }))
 
-    expect(out.result).toBe('success')
-    expect(byHost(out)['i-3']).toMatchObject({ state: 'skipped', step: 'precheck', batch: null })
-    expect(byHost(out)['i-3']!.reason).toMatch(reason)
-    expect(counts(out)).toMatchObject({ deployed: 3, skipped: 1, failed: 0 })
-    // Never deregistered, never sent a deploy: at most read.
-    expect(world.callsFor('i-3').every((c) => c.startsWith('send health i-1,'))).toBe(true)
-    expect(world.sends.filter((s) => s.kind === 'deploy').flatMap((s) => s.instanceIds)).toEqual([
-      'i-1',
-      'i-2',
-      'i-4'
-    ])
-    expect(world.lbState('tg-a', 'i-3')).toBe(stateBefore)
-  })
+      expect(out.result).toBe('success')
+      expect(byHost(out)['i-3']).toMatchObject({ state: 'skipped', step: 'precheck', batch: null })
+      expect(byHost(out)['i-3']!.reason).toMatch(reason)
+      expect(counts(out)).toMatchObject({ deployed: 3, skipped: 1, failed: 0 })
+      // Never deregistered, never sent a deploy: at most read.
+      expect(world.callsFor('i-3').every((c) => c.startsWith('send health i-1,'))).toBe(true)
+      expect(world.sends.filter((s) => s.kind === 'deploy').flatMap((s) => s.instanceIds)).toEqual([
+        'i-1',
+        'i-2',
+        'i-4'
+      ])
+      expect(world.lbState('tg-a', 'i-3')).toBe(stateBefore)
+    }
+  )
 })
 
 describe('pre-check with skip-unhealthy: false', () => {
-  it.each(SICK)('stops before any change when a host is %s', async (_name, sick) => {
-    const world = worldWithSick(sick)
+  it.each(FAILING)('stops before any change when a host is %s', async (_name, failing) => {
+    const world = worldFailingPrecheck(failing)
     const out = await world.run(
       settingsFor({ targetGroups: ['tg-a', 'tg-b'], skipUnhealthy: false })
     )

@@ -219,7 +219,7 @@ describe('rollback', () => {
       groups: [{ name: 'tg-a', targets: ids(3) }],
       alarms: {}
     })
-    // 3 hosts, 2 must stay in service. After batch 1, i-2 falls sick: batch 2 can never start.
+    // 3 hosts, 2 must stay in service. After batch 1, i-2 turns unhealthy: batch 2 can never start.
     w.when('register tg-a i-1:80', () => (w.host('i-2').lbCheck = 'fail'))
     const out = await w.run(rollbackSettings({ minHealthyPercent: 60, healthTimeoutMs: 60_000 }))
     expect(out.reason).toMatch(/^capacity guard: /)

@@ -1,21 +1,24 @@
 // The JSON report: one object per host, the same for the `report` output and the report file.
 
-import type { HostRecord, HostState, RolloutOutcome, Step } from '../rollout/outcome.js'
+import type { HostRecord, HostState, RolloutOutcome } from '../rollout/outcome.js'
 import { isoTime } from '../shared/format.js'
 
-export interface HostReport {
-  instanceId: string
-  batch: number | null
-  state: HostState
-  step: Step
-  reason: string | null
-  commandId: string | null
-  exitCode: number | null
-  version: string | null
-  startedAt: string | null
-  finishedAt: string | null
-  targetGroups: string[]
+/** A HostRecord's optional fields as the report writes them: always present, null when absent. */
+type NullWhenAbsent<T> = {
+  [K in keyof T]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K]
 }
+
+/**
+ * A host in the report: a view of the rollout's HostRecord (the fields users read), with times
+ * as ISO strings and the target groups (pools) it is in. SPEC.md fixes these field names.
+ */
+export type HostReport = NullWhenAbsent<
+  Pick<
+    HostRecord,
+    'instanceId' | 'batch' | 'state' | 'step' | 'reason' | 'commandId' | 'exitCode' | 'version'
+  >
+> &
+  Record<'startedAt' | 'finishedAt', string | null> & { targetGroups: string[] }
 
 export function hostReport(h: HostRecord): HostReport {
   return {

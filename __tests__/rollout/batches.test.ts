@@ -1,3 +1,7 @@
+// The batches (src/rollout/batches.ts): one after another, each with its own cycle, and the
+// failure budget (max-failures) looked at between them: the run stops before a batch once
+// failures exceed it, and the hosts it never reached stay as they were.
+
 import { describe, it, expect } from '@jest/globals'
 import { FakeWorld, byHost, counts, ids, settingsFor } from '../support/fake-ports.js'
 import type { FakeHost } from '../support/fake-ports.js'
@@ -96,5 +100,44 @@ describe('max-failures', () => {
       'healthy'
     ])
     expect(world.logLines).toContain('warning: 1 host(s) failed, within max-failures (1)')
+  })
+})
+
+describe('batches', () => {
+  it('run one after another: a batch is taken out only once the one before it is back in', async () => {
+    const world = fleet(3, [])
+    const out = await world.run(settingsFor({ batchSize: [{ kind: 'count', value: 1 }] }))
+    expect(out.result).toBe('success')
+    const changes = world.mutations().filter((c) => /^(de)?register /.test(c))
+    expect(changes).toEqual([
+      'deregister tg-a i-1:80',
+      'register tg-a i-1:80',
+      'deregister tg-a i-2:80',
+      'register tg-a i-2:80',
+      'deregister tg-a i-3:80',
+      'register tg-a i-3:80'
+    ])
+    expect(out.batches.map((b) => b.instanceIds)).toEqual([['i-1'], ['i-2'], ['i-3']])
+    expect(Object.entries(byHost(out)).map(([id, h]) => [id, h.batch, h.state])).toEqual([
+      ['i-1', 1, 'deployed'],
+      ['i-2', 2, 'deployed'],
+      ['i-3', 3, 'deployed']
+    ])
+  })
+
+  it('grow as batch-size asks, step by step (1, then 2, then the rest)', async () => {
+    const world = fleet(6, [])
+    const out = await world.run(
+      settingsFor({
+        batchSize: [
+          { kind: 'count', value: 1 },
+          { kind: 'count', value: 2 },
+          { kind: 'count', value: 3 }
+        ],
+        minHealthyPercent: 0
+      })
+    )
+    expect(out.batches.map((b) => b.instanceIds.length)).toEqual([1, 2, 3])
+    expect(counts(out)).toMatchObject({ deployed: 6 })
   })
 })
