@@ -4,7 +4,7 @@ import type { Journal, JournalHost } from '../src/journal/journal.js'
 import { JournalWriter, outOfServiceHosts, readJournal } from '../src/journal/journal.js'
 import type { PostOutcome } from '../src/post.js'
 import { acquireLocks, LOCK_PREFIX } from '../src/rollout/lock.js'
-import type { LockStore } from '../src/ports/lock-store.js'
+import { MemoryParameterStore } from './support/memory-parameter-store.js'
 import type { Log } from '../src/ports/log.js'
 import type { RolloutOutcome } from '../src/rollout/outcome.js'
 import type { Settings } from '../src/settings.js'
@@ -29,17 +29,14 @@ function host(id: string, patch: Partial<JournalHost>): JournalHost {
 
 function deps(failRegister = false) {
   const calls: string[] = []
-  const params = new Map<string, string>()
   const warnings: string[] = []
-  const store: LockStore = {
-    create: async () => true,
-    read: async (n) => params.get(n),
-    overwrite: async () => {},
-    delete: async (n) => {
+  const store = new (class extends MemoryParameterStore {
+    override async delete(n: string): Promise<void> {
       calls.push(`delete ${n}`)
-      params.delete(n)
+      return super.delete(n)
     }
-  }
+  })()
+  const params = { set: (n: string, v: string) => store.entries.set(n, { value: v, version: 1 }) }
   const d: PostDeps = {
     lb: {
       resolvePools: async () => [],
@@ -67,7 +64,8 @@ function deps(failRegister = false) {
 const lockValue = {
   runUrl: 'run-1',
   startedAt: '2026-11-23T12:00:00.000Z',
-  expiresAt: '2026-11-23T14:00:00.000Z'
+  expiresAt: '2026-11-23T14:00:00.000Z',
+  token: 'tok-1'
 }
 
 describe('post step after a cancel', () => {
@@ -103,7 +101,9 @@ describe('post step after a cancel', () => {
     expect(warnings.find((w) => w.startsWith('i-failed'))).toContain('failed at verify')
     const summary = renderPostSummary(journal, out)
     expect(summary).toContain('| i-running | command | cmd-7 |')
-    expect(summary).toContain('`i-drained`')
+    expect(summary).toContain(
+      '| i-drained | drained at step drain, no command sent | registered back in its target groups |'
+    )
   })
 
   it('releases the run lock it still holds', async () => {
@@ -126,23 +126,7 @@ describe('post step after a cancel', () => {
 // `cancelled` without starting anything new, and the post step registers back exactly the hosts
 // that can go back in. No host is left out of service without being reported.
 
-class MemoryStore implements LockStore {
-  readonly values = new Map<string, string>()
-  async create(name: string, value: string): Promise<boolean> {
-    if (this.values.has(name)) return false
-    this.values.set(name, value)
-    return true
-  }
-  async read(name: string): Promise<string | undefined> {
-    return this.values.get(name)
-  }
-  async overwrite(name: string, value: string): Promise<void> {
-    this.values.set(name, value)
-  }
-  async delete(name: string): Promise<void> {
-    this.values.delete(name)
-  }
-}
+class MemoryStore extends MemoryParameterStore {}
 
 const quietLog: Log = {
   debug: () => {},
@@ -249,7 +233,7 @@ function expectEveryHostAccountedFor(w: FakeWorld, c: Cancelled) {
     expect(c.out.hosts.find((h) => h.instanceId === l.host.instanceId)!.outOfService).toBe(true)
   }
   // The lock is gone.
-  expect([...c.locks.values.keys()].filter((k) => k.startsWith(LOCK_PREFIX))).toEqual([])
+  expect([...c.locks.entries.keys()].filter((k) => k.startsWith(LOCK_PREFIX))).toEqual([])
   expect(c.post.releasedLocks).toEqual([`${LOCK_PREFIX}tg-a`, `${LOCK_PREFIX}tg-b`])
 }
 
@@ -267,8 +251,8 @@ describe('cancel in each phase, then the post step', () => {
     expectNothingStartedAfter(w, c.signalAt)
     expect(byHost(c.out)).toMatchObject({
       'i-1': { state: 'deployed' },
-      'i-3': { state: 'pending', step: 'drain' },
-      'i-4': { state: 'pending', step: 'drain' }
+      'i-3': { state: 'failed', step: 'drain' },
+      'i-4': { state: 'failed', step: 'drain' }
     })
     expect(w.sends.filter((s) => s.kind === 'deploy').map((s) => s.instanceIds)).toEqual([
       ['i-1', 'i-2']
@@ -285,7 +269,11 @@ describe('cancel in each phase, then the post step', () => {
     const c = await cancelWhen(w, (call) => call === 'list deploy-4')
     expect(c.out.result).toBe('cancelled')
     expectNothingStartedAfter(w, c.signalAt)
-    expect(byHost(c.out)['i-3']).toMatchObject({ state: 'pending', step: 'command' })
+    // Never `pending` once its cycle started: where it stood and what the post step does.
+    expect(byHost(c.out)['i-3']).toMatchObject({ state: 'failed', step: 'command' })
+    expect(byHost(c.out)['i-3']!.reason).toMatch(
+      /^run cancelled: command \S+ was in flight; the post step leaves it out of service/
+    )
     expect(c.post.restored).toEqual([])
     expect(leftOutIds(c)).toEqual(['i-3', 'i-4'])
     for (const l of c.post.leftOut) {
@@ -303,7 +291,8 @@ describe('cancel in each phase, then the post step', () => {
     const c = await cancelWhen(w, (call) => call === 'send health i-3,i-4')
     expect(c.out.result).toBe('cancelled')
     expectNothingStartedAfter(w, c.signalAt)
-    expect(byHost(c.out)['i-4']).toMatchObject({ state: 'pending', step: 'verify' })
+    expect(byHost(c.out)['i-4']).toMatchObject({ state: 'failed', step: 'verify' })
+    expect(byHost(c.out)['i-4']!.reason).toMatch(/had ended, its health not yet verified/)
     expect(c.post.restored).toEqual([])
     expect(leftOutIds(c)).toEqual(['i-3', 'i-4'])
     expect(c.post.leftOut[0]!.why).toMatch(
@@ -318,7 +307,12 @@ describe('cancel in each phase, then the post step', () => {
     const c = await cancelWhen(w, (call) => call === 'register tg-b i-3:8080')
     expect(c.out.result).toBe('cancelled')
     expectNothingStartedAfter(w, c.signalAt)
-    expect(byHost(c.out)['i-3']).toMatchObject({ state: 'pending', step: 'restore' })
+    // Its deploy ran and was verified: `deployed`, never `pending`.
+    expect(byHost(c.out)['i-3']).toMatchObject({ state: 'deployed', step: 'restore' })
+    expect(byHost(c.out)['i-3']!.reason).toMatch(
+      /^run cancelled: its deploy ran and passed its health check .*; the post step registers it back$/
+    )
+    expect(c.out.hosts.filter((h) => h.commandSent && h.state === 'pending')).toEqual([])
     expect(c.journal.hosts.map((h) => [h.instanceId, h.cycle])).toEqual([
       ['i-3', 'deploy'],
       ['i-4', 'deploy']

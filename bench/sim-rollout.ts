@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks'
 import { readFileSync } from 'node:fs'
 import { awsPorts } from '../src/aws/adapters.js'
-import { SsmLockStore } from '../src/aws/lock-store.js'
+import { SsmParameterStore } from '../src/aws/lock-store.js'
 import { JournalWriter } from '../src/journal/journal.js'
 import { planBatches } from '../src/rollout/plan.js'
 import { acquireLocks, lockTtlFor } from '../src/rollout/lock.js'
@@ -188,7 +188,7 @@ export async function simRollout(
   }
   // As main.ts wires it: the SSM lock and the journal the post step reads.
   const journal = new JournalWriter({ region: 'us-east-1', runUrl: 'bench' }, () => undefined)
-  const lockStore = new SsmLockStore(sim.clients.ssm)
+  const lockStore = new SsmParameterStore(sim.clients.ssm)
   const t0 = performance.now()
   let outcome: RolloutOutcome | undefined
   let error: string | undefined

@@ -5,11 +5,14 @@ import { Output, State } from './constants.js'
 import { formatInputError, parseInputs } from './inputs/index.js'
 import { createClients } from './aws/clients.js'
 import { awsPorts } from './aws/adapters.js'
-import { SsmLockStore } from './aws/lock-store.js'
+import { SsmParameterStore } from './aws/lock-store.js'
+import { SsmAccountStore } from './aws/account-store.js'
+import { AccountWriter } from './journal/account.js'
+import { holderEnded } from './github/run-status.js'
 import { errorMessage, errorName } from './shared/errors.js'
 import { systemClock } from './shared/clock.js'
 import { rollout } from './rollout/rollout.js'
-import { acquireLocks, lockTtlFor, releaseLocks } from './rollout/lock.js'
+import { acquireLocks, keepLocks, lockTtlFor, releaseLocks } from './rollout/lock.js'
 import type { HeldLocks } from './ports/lock-store.js'
 import { ConfigError } from './shared/config-error.js'
 import { JournalWriter, journalFileSaver, journalPath } from './journal/journal.js'
@@ -52,7 +55,10 @@ export async function run(): Promise<void> {
   if (settings.githubToken) core.setSecret(settings.githubToken)
 
   const clients = createClients(settings.region, coreLog)
-  const locks = new SsmLockStore(clients.ssm)
+  const locks = new SsmParameterStore(clients.ssm)
+  const accountStore = new SsmAccountStore(clients.ssm)
+  let account: AccountWriter | undefined
+  let keeper: ReturnType<typeof keepLocks> | undefined
   const journalFile = journalPath()
   core.saveState(State.Journal, journalFile)
   const journal = new JournalWriter(
@@ -78,6 +84,11 @@ export async function run(): Promise<void> {
   process.once('SIGTERM', () => cancel('SIGTERM'))
   const finish: FinishDeps = {
     releaseLocks: async () => {
+      keeper?.stop()
+      // The account keeps what is still out of service (failed hosts: quarantine) for the next run.
+      await account
+        ?.checkpoint()
+        .catch((err) => core.warning(`could not write the durable account: ${errorMessage(err)}`))
       if (held) await releaseLocks(locks, held, coreLog)
     },
     journal,
@@ -98,18 +109,25 @@ export async function run(): Promise<void> {
       clock: systemClock,
       log: coreLog,
       signal: controller.signal,
-      onChange: (hosts) => journal.hosts(hosts),
+      onChange: (hosts) => {
+        journal.hosts(hosts)
+        account?.hosts(hosts)
+      },
       onGroupChanges: (applied) => journal.groupChanges(applied),
+      checkpoint: async () => account?.checkpoint(),
+      accounts: accountStore,
       lock: async (groups, hostCount) => {
-        held = await acquireLocks(
-          locks,
-          groups,
-          runUrl(),
-          lockTtlFor(settings, groups, hostCount),
-          systemClock,
-          coreLog
-        )
-        journal.set({ locks: held })
+        const ttl = lockTtlFor(settings, groups, hostCount)
+        held = await acquireLocks(locks, groups, runUrl(), ttl, systemClock, coreLog, {
+          holderEnded: holderEnded(settings.githubToken)
+        })
+        journal.set({ locks: held, pools: groups.map((g) => ({ id: g.id, name: g.name })) })
+        account = new AccountWriter(accountStore, groups, runUrl(), Date.now)
+        const locked = held
+        keeper = keepLocks(locks, locked, ttl, systemClock, coreLog, (lost) => {
+          core.error(`lost lock(s) ${lost.join(', ')}: stopping; another run may hold the fleet`)
+          controller.abort()
+        })
       }
     })
     await finishRun(outcome, finish)

@@ -8,11 +8,15 @@ import { finishDeployment } from './github/deployment.js'
 import { readJournalFile, type Journal, type JournalHost } from './journal/journal.js'
 import { createClients } from './aws/clients.js'
 import { awsPorts } from './aws/adapters.js'
-import { SsmLockStore } from './aws/lock-store.js'
+import { SsmParameterStore } from './aws/lock-store.js'
 import { errorMessage } from './shared/errors.js'
 import { releaseLocks } from './rollout/lock.js'
 import type { LoadBalancer } from './ports/load-balancer.js'
-import type { LockStore } from './ports/lock-store.js'
+import type { VersionedLockStore as LockStore } from './ports/lock-store.js'
+import type { AccountStore } from './ports/account-store.js'
+import { AccountWriter } from './journal/account.js'
+import { SsmAccountStore } from './aws/account-store.js'
+import type { HostRecord } from './rollout/outcome.js'
 import type { Log } from './ports/log.js'
 import { cell } from './report/summary.js'
 import { coreLog } from './core-log.js'
@@ -26,6 +30,8 @@ export interface PostDeps {
   log: Log
   /** The scaling groups the run changed (journal.groupChanges); absent: none are put back. */
   groups?: GroupController
+  /** The durable account next to the lock: rewritten to hold only the hosts left out. */
+  accounts?: AccountStore
 }
 
 export interface PostOutcome {
@@ -44,6 +50,9 @@ export interface PostOutcome {
  * not yet verified, stays out for a person to look at.
  */
 export function canRestore(h: JournalHost): boolean {
+  // A deploy cycle the cancel interrupted (its state says so since the main step's end, rather
+  // than `pending`): back in if no command reached it, or if its health was verified.
+  if (h.cycle === 'deploy') return !h.commandSent || h.step === 'restore'
   if (h.state === 'failed' || h.state === 'skipped') return false
   if (!h.commandSent) return true
   return h.cycle !== undefined && h.step === 'restore'
@@ -62,7 +71,9 @@ function whyLeftOut(h: JournalHost): string {
       h.state === 'failed' ? `; its deploy had failed${h.reason ? `: ${h.reason}` : ''}` : ''
     return `${where}${before}; check the host, then register it back`
   }
-  if (h.state === 'failed') return `failed at ${h.step}: ${h.reason ?? 'see the main step'}`
+  // A deploy cycle cut short by the cancel (marked failed by the main step): say where it stood.
+  if (h.state === 'failed' && h.cycle !== 'deploy')
+    return `failed at ${h.step}: ${h.reason ?? 'see the main step'}`
   if (h.commandSent) return `${where}; check the host, then register it back`
   return `out of service at step ${h.step}`
 }
@@ -95,6 +106,16 @@ export async function restoreAfterCancel(journal: Journal, deps: PostDeps): Prom
     if (failure) out.leftOut.push({ host: h, why: `could not register it back: ${failure}` })
     else out.restored.push(h)
   }
+  // The account keeps only what is still out, before the lock goes: the next run finds them.
+  if (deps.accounts && journal.pools) {
+    const writer = new AccountWriter(deps.accounts, journal.pools, journal.runUrl, Date.now)
+    writer.hosts(out.leftOut.map(({ host }) => ({ ...asRecord(host), outOfService: true })))
+    await writer
+      .checkpoint()
+      .catch((err) =>
+        deps.log.warning(`could not update the durable account: ${errorMessage(err)}`)
+      )
+  }
   // The groups last: every host the run held is back (or reported) before replacement restarts.
   if (deps.groups && journal.groupChanges) {
     const g = await undoJournaled(journal.groupChanges, deps.groups, deps.log)
@@ -107,10 +128,24 @@ export async function restoreAfterCancel(journal: Journal, deps: PostDeps): Prom
   return out
 }
 
+const asRecord = (h: JournalHost): HostRecord => ({
+  batch: null,
+  outOfService: true,
+  ...h
+})
+
+/** Where a host in flight stood when the main step stopped. */
+function stood(h: JournalHost): string {
+  const command = h.commandId ? ` (command ${h.commandId})` : ''
+  if (!h.commandSent) return `drained at step ${h.step}, no command sent`
+  if (h.step === 'restore') return `deployed and verified${command}, being registered back`
+  return `at step ${h.step}${command}`
+}
+
 export function renderPostSummary(journal: Journal, out: PostOutcome): string {
   const lines = [
     `## ⏹️ rolling-deploy: ${journal.result ?? 'cancelled'} — post step`,
-    `Registered back **${out.restored.length}** host(s) that were drained but never got the command; **${out.leftOut.length}** host(s) left out of service; released ${out.releasedLocks.length} lock(s).`
+    `Registered back **${out.restored.length}** host(s) whose cycle could go back in (no command reached them, or their deploy was verified); **${out.leftOut.length}** host(s) left out of service; released ${out.releasedLocks.length} lock(s).`
   ]
   if (out.leftOut.length > 0) {
     lines.push(
@@ -124,7 +159,15 @@ export function renderPostSummary(journal: Journal, out: PostOutcome): string {
     )
   }
   if (out.restored.length > 0) {
-    lines.push('### Registered back', out.restored.map((h) => `\`${h.instanceId}\``).join(', '))
+    lines.push(
+      '### Registered back',
+      '| instance | where it stood | what the post step did |',
+      '| --- | --- | --- |',
+      ...out.restored.map(
+        (h) =>
+          `| ${cell(h.instanceId)} | ${cell(stood(h))} | registered back in its target groups |`
+      )
+    )
   }
   if ((out.groupsRestored?.length ?? 0) + (out.groupsFailed?.length ?? 0) > 0) {
     lines.push(
@@ -167,9 +210,10 @@ export async function post(): Promise<void> {
   const clients = createClients(journal.region)
   const out = await restoreAfterCancel(journal, {
     lb: awsPorts(clients).lb,
-    locks: new SsmLockStore(clients.ssm),
+    locks: new SsmParameterStore(clients.ssm),
     log: coreLog,
-    groups: awsPorts(clients).groups
+    groups: awsPorts(clients).groups,
+    accounts: new SsmAccountStore(clients.ssm)
   })
   if (journal.deploymentId !== undefined) {
     const token = core.getInput(Input.GithubToken)

@@ -64,7 +64,11 @@ afterAll(async () => {
 
 describe('createClients', () => {
   it('gives every client adaptive retries, maxAttempts and the region asked for', async () => {
-    const clients = createClients('eu-west-1')
+    const { ssmSend, ...clients } = createClients('eu-west-1')
+    // SendCommand's own client never retries: it is not idempotent (aws/send-once.ts).
+    expect(await ssmSend!.config.maxAttempts()).toBe(1)
+    expect(await ssmSend!.config.region()).toBe('eu-west-1')
+    ssmSend!.destroy()
     for (const client of Object.values(clients)) {
       expect(client.config.retryMode).toBe('adaptive')
       // What the retry middleware actually uses: the adaptive strategy (client-side rate limiting).

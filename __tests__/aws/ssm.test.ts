@@ -5,6 +5,7 @@ import {
   DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
   ListCommandInvocationsCommand,
+  ListCommandsCommand,
   SSMClient,
   SendCommandCommand,
   type CommandInvocation
@@ -16,7 +17,7 @@ import type { CommandSpec } from '../../src/ports/command-runner.js'
 
 const client = new SSMClient({ region: 'us-east-1' })
 const ssm = mockClient(client)
-const runner = new SsmCommandRunner(client)
+const runner = new SsmCommandRunner(client, { client, sleep: async () => {} })
 
 const ids = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => `i-${(from + i).toString(16).padStart(17, '0')}`)
@@ -56,9 +57,9 @@ describe('send', () => {
       expect(input.DocumentName).toBe('AWS-RunShellScript')
       expect(input.Parameters).toEqual(spec.parameters)
       expect(input.TimeoutSeconds).toBe(600)
-      // SendCommand's Comment takes at most 100 characters.
-      expect(input.Comment).toHaveLength(100)
-      expect(spec.comment.startsWith(input.Comment!)).toBe(true)
+      // SendCommand's Comment takes at most 100 characters; it ends with the send-once token.
+      expect(input.Comment!.length).toBeLessThanOrEqual(100)
+      expect(input.Comment).toMatch(/^rolling-deploy v+ \[rd:[0-9a-f-]{36}\]$/)
       // Every host gets the command and is judged on its own: SSM's default MaxErrors of 0
       // would stop delivery after the first failed invocation.
       expect(input.MaxErrors).toBe('100%')
@@ -86,6 +87,36 @@ describe('send', () => {
       Parameters: { release: ['1.2.3'], flags: ['a', 'b'] },
       TimeoutSeconds: 30
     })
+  })
+})
+
+describe('send once', () => {
+  const spec: CommandSpec = {
+    documentName: 'AWS-RunShellScript',
+    parameters: { commands: ['./deploy.sh'] },
+    deliveryTimeoutSeconds: 600,
+    comment: 'rolling-deploy deploy'
+  }
+
+  it('finds a command whose answer was lost through ListCommands, and never sends it again', async () => {
+    let taken: { CommandId: string; Comment?: string } | undefined
+    ssm.on(SendCommandCommand).callsFake((input: { Comment?: string }) => {
+      // SSM took it; the answer never reached us (a socket reset reads as a network error).
+      taken = { CommandId: 'cmd-lost', Comment: input.Comment }
+      throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' })
+    })
+    ssm.on(ListCommandsCommand).callsFake(() => ({ Commands: taken ? [taken] : [] }))
+
+    const sent = await runner.send(ids(2), spec)
+
+    expect(sent).toEqual([{ commandId: 'cmd-lost', instanceIds: ids(2) }])
+    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(1)
+  })
+
+  it('refuses to send again when SSM may have taken it and ListCommands does not show it', async () => {
+    ssm.on(SendCommandCommand).rejects(Object.assign(new Error('reset'), { name: 'TimeoutError' }))
+    ssm.on(ListCommandsCommand).resolves({ Commands: [] })
+    await expect(runner.send(ids(1), spec)).rejects.toMatchObject({ name: 'SendUnclearError' })
   })
 })
 
@@ -242,6 +273,11 @@ describe('output and cancel', () => {
       CommandId: 'cmd-1',
       InstanceId: 'i-1'
     })
+  })
+
+  it('marks an output SSM cut at its first 24,000 characters', async () => {
+    ssm.on(GetCommandInvocationCommand).resolves({ StandardOutputContent: 'x'.repeat(24_000) })
+    expect(await runner.output('cmd-1', 'i-1')).toMatchObject({ truncated: true })
   })
 
   it('reads missing output as empty', async () => {

@@ -38,3 +38,33 @@ describe('final check', () => {
     expect(world.ok().at(-1)).toMatch(/^describe/)
   })
 })
+
+describe('a run that skipped hosts and deployed none', () => {
+  it('ends failed with nothing changed, naming how many were skipped and the commonest reason', async () => {
+    const world = new FakeWorld({
+      groups: [{ name: 'tg-a', targets: ['i-1', 'i-2', 'i-3'] }],
+      hosts: { 'i-1': { http: 500 }, 'i-2': { http: 500 }, 'i-3': { ping: 'ConnectionLost' } }
+    })
+    const out = await world.run(settingsFor())
+
+    expect(out.result).toBe('failed')
+    expect(out.reason).toMatch(/^3 host\(s\) skipped and none deployed: nothing was rolled out/)
+    expect(out.reason).toMatch(/\(2 of 3\): load balancer reports unhealthy in tg-a/)
+    expect(counts(out)).toMatchObject({ skipped: 3, deployed: 0 })
+    expect(world.mutations()).toEqual([])
+    expect(world.sends.map((s) => s.kind)).toEqual(['health'])
+  })
+
+  it('still succeeds when one host was deployed beside the skipped ones', async () => {
+    const world = new FakeWorld({
+      groups: [{ name: 'tg-a', targets: ['i-1', 'i-2', 'i-3', 'i-4'] }],
+      hosts: { 'i-1': { http: 500 } }
+    })
+    const out = await world.run(settingsFor())
+    expect({ result: out.result, reason: out.reason }).toEqual({
+      result: 'success',
+      reason: undefined
+    })
+    expect(counts(out)).toMatchObject({ skipped: 1, deployed: 3 })
+  })
+})

@@ -7,6 +7,11 @@ import {
   settingsFor,
   type FakeHost
 } from '../support/fake-ports.js'
+import { healthTarget } from '../../src/rollout/health-check.js'
+import type { Pool } from '../../src/ports/load-balancer.js'
+import type { HostRecord } from '../../src/rollout/outcome.js'
+import type { RolloutContext } from '../../src/rollout/context.js'
+import type { Settings } from '../../src/settings.js'
 
 /** Three hosts; i-1's deploy leaves it looking like `then`. */
 function worldWhereDeployLeaves(then: Partial<Pick<FakeHost, 'version' | 'http' | 'lbCheck'>>) {
@@ -128,5 +133,46 @@ describe('where health is read on the host', () => {
       instanceIds: ['i-1', 'i-2', 'i-3', 'i-4'],
       probe: { port: 7000, path: '/v' }
     })
+  })
+})
+
+describe('healthTarget: the pool read as its load balancer reads it', () => {
+  const pool = (patch: Partial<Pool>): Pool => ({
+    id: 'tg-arn',
+    name: 'tg',
+    kind: 'alb',
+    healthCheckPath: '/health',
+    healthCheckPortLabel: 'traffic-port',
+    healthCheckIntervalSeconds: 5,
+    healthyThresholdCount: 2,
+    drainDelaySeconds: 0,
+    ...patch
+  })
+  const host = {
+    instanceId: 'i-1',
+    memberships: [{ poolId: 'tg-arn', port: 8443 }]
+  } as HostRecord
+  const target = (p: Partial<Pool>, s: Partial<Settings> = {}) =>
+    healthTarget({ settings: settingsFor(s), pools: [pool(p)] } as unknown as RolloutContext, host)
+
+  it('takes HTTPS and the success codes of the target group', () => {
+    expect(target({ healthCheckProtocol: 'HTTPS', successCodes: '200-399' })).toEqual({
+      port: 8443,
+      path: '/health',
+      protocol: 'https',
+      codes: '200-399'
+    })
+  })
+
+  it('checks a TCP target group by connecting, unless a path or version asks for HTTP', () => {
+    expect(target({ healthCheckProtocol: 'TCP' })).toMatchObject({ protocol: 'tcp' })
+    expect(
+      target({ healthCheckProtocol: 'TCP' }, { expectedVersion: 'v2' }).protocol
+    ).toBeUndefined()
+    expect(target({ healthCheckProtocol: 'TCP' }, { healthPath: '/v' }).protocol).toBeUndefined()
+  })
+
+  it('reads plain HTTP with 2xx when the pool names neither', () => {
+    expect(target({})).toEqual({ port: 8443, path: '/health' })
   })
 })

@@ -4,39 +4,28 @@ import {
   LockHeldError,
   lockTtlFor,
   lockTtlMs,
-  releaseLocks
+  releaseLocks,
+  keepLocks,
+  renewLocks
 } from '../../src/rollout/lock.js'
 import { settingsFor } from '../support/fake-ports.js'
-import type { LockStore } from '../../src/ports/lock-store.js'
+import { MemoryParameterStore } from '../support/memory-parameter-store.js'
 import type { Pool } from '../../src/ports/load-balancer.js'
 import type { Log } from '../../src/ports/log.js'
 import { VirtualClock } from '../support/virtual-clock.js'
 
-class MemoryStore implements LockStore {
-  readonly values = new Map<string, string>()
-  readonly calls: string[] = []
+/** The in-memory Parameter Store, plus a switch that denies every call (IAM missing). */
+class MemoryStore extends MemoryParameterStore {
   denied = false
-  async create(name: string, value: string): Promise<boolean> {
-    this.calls.push(`create ${name}`)
+  override async create(name: string, value: string): Promise<'created' | 'exists'> {
     if (this.denied)
       throw Object.assign(new Error('not authorized to perform ssm:PutParameter'), {
         name: 'AccessDeniedException'
       })
-    if (this.values.has(name)) return false
-    this.values.set(name, value)
-    return true
+    return super.create(name, value)
   }
-  async read(name: string): Promise<string | undefined> {
-    this.calls.push(`read ${name}`)
-    return this.values.get(name)
-  }
-  async overwrite(name: string, value: string): Promise<void> {
-    this.calls.push(`overwrite ${name}`)
-    this.values.set(name, value)
-  }
-  async delete(name: string): Promise<void> {
-    this.calls.push(`delete ${name}`)
-    this.values.delete(name)
+  value(name: string): string | undefined {
+    return this.entries.get(name)?.value
   }
 }
 
@@ -78,12 +67,14 @@ describe('run lock', () => {
       recordingLog().log
     )
     expect(held.names).toEqual(['/rolling-deploy/lock/web', '/rolling-deploy/lock/api'])
-    const value = JSON.parse(store.values.get('/rolling-deploy/lock/web')!)
+    const value = JSON.parse(store.value('/rolling-deploy/lock/web')!)
     expect(value).toEqual({
       runUrl: RUN,
       startedAt: new Date(clock.now()).toISOString(),
-      expiresAt: new Date(clock.now() + 3_600_000).toISOString()
+      expiresAt: new Date(clock.now() + 3_600_000).toISOString(),
+      token: held.value.token
     })
+    expect(held.value.token).toMatch(/^[0-9a-f-]{36}$/)
   })
 
   it('fails naming the holder when another live run holds a lock, and keeps none of its own', async () => {
@@ -101,8 +92,8 @@ describe('run lock', () => {
     await expect(attempt).rejects.toThrow(LockHeldError)
     await expect(attempt).rejects.toThrow(OTHER)
     // The web lock it had taken is given back; the other run's api lock is untouched.
-    expect(store.values.has('/rolling-deploy/lock/web')).toBe(false)
-    expect(JSON.parse(store.values.get('/rolling-deploy/lock/api')!).runUrl).toBe(OTHER)
+    expect(store.entries.has('/rolling-deploy/lock/web')).toBe(false)
+    expect(JSON.parse(store.value('/rolling-deploy/lock/api')!).runUrl).toBe(OTHER)
   })
 
   it('takes over an expired lock with a warning', async () => {
@@ -113,8 +104,80 @@ describe('run lock', () => {
     const { log, warnings } = recordingLog()
     const held = await acquireLocks(store, [group('web')], RUN, 60_000, clock, log)
     expect(held.names).toEqual(['/rolling-deploy/lock/web'])
-    expect(JSON.parse(store.values.get('/rolling-deploy/lock/web')!).runUrl).toBe(RUN)
+    expect(JSON.parse(store.value('/rolling-deploy/lock/web')!).runUrl).toBe(RUN)
     expect(warnings.join('\n')).toContain(`held by ${OTHER} expired`)
+  })
+
+  it('takes over at once, with a warning naming it, a live lock whose GitHub run has completed', async () => {
+    const store = new MemoryStore()
+    const clock = new VirtualClock()
+    await acquireLocks(store, [group('web')], OTHER, 3_600_000, clock, recordingLog().log)
+    const { log, warnings } = recordingLog()
+    const asked: string[] = []
+    const held = await acquireLocks(store, [group('web')], RUN, 60_000, clock, log, {
+      holderEnded: async (h) => (asked.push(h.runUrl), h.runUrl === OTHER)
+    })
+    expect(asked).toEqual([OTHER])
+    expect(held.names).toEqual(['/rolling-deploy/lock/web'])
+    expect(JSON.parse(store.value('/rolling-deploy/lock/web')!).runUrl).toBe(RUN)
+    expect(warnings.join('\n')).toContain(`held by ${OTHER}, a GitHub run that has completed`)
+  })
+
+  it('leaves a live lock alone when GitHub cannot say its run ended', async () => {
+    const store = new MemoryStore()
+    const clock = new VirtualClock()
+    await acquireLocks(store, [group('web')], OTHER, 3_600_000, clock, recordingLog().log)
+    const attempt = acquireLocks(store, [group('web')], RUN, 60_000, clock, recordingLog().log, {
+      holderEnded: async () => false
+    })
+    await expect(attempt).rejects.toThrow(LockHeldError)
+    expect(JSON.parse(store.value('/rolling-deploy/lock/web')!).runUrl).toBe(OTHER)
+  })
+
+  it('lets exactly one of two runs racing for an expired lock proceed', async () => {
+    const store = new MemoryStore()
+    const clock = new VirtualClock()
+    await acquireLocks(store, [group('web')], OTHER, 60_000, clock, recordingLog().log)
+    clock.advanceTo(clock.now() + 61_000)
+    const results = await Promise.allSettled([
+      acquireLocks(store, [group('web')], RUN, 60_000, clock, recordingLog().log),
+      acquireLocks(store, [group('web')], RUN + '0', 60_000, clock, recordingLog().log)
+    ])
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected'])
+    const winner = results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{
+      value: { runUrl: string }
+    }>
+    expect(JSON.parse(store.value('/rolling-deploy/lock/web')!).runUrl).toBe(
+      winner.value.value.runUrl
+    )
+  })
+
+  it('renews its locks while it works, so a run past its estimate keeps them', async () => {
+    const store = new MemoryStore()
+    const clock = new VirtualClock()
+    const held = await acquireLocks(store, [group('web')], RUN, 60_000, clock, recordingLog().log)
+    const lost: string[][] = []
+    const keeper = keepLocks(store, held, 60_000, clock, recordingLog().log, (n) => lost.push(n))
+    await clock.run(() => clock.sleep(5 * 60_000))
+    // Five minutes on, another run finds a lock that has not expired.
+    const attempt = acquireLocks(store, [group('web')], OTHER, 60_000, clock, recordingLog().log)
+    await expect(attempt).rejects.toThrow(RUN)
+    expect(
+      Date.parse(JSON.parse(store.value('/rolling-deploy/lock/web')!).expiresAt)
+    ).toBeGreaterThan(clock.now())
+    keeper.stop()
+    await keeper.done
+    expect(lost).toEqual([])
+  })
+
+  it('reports a lock taken away from it', async () => {
+    const store = new MemoryStore()
+    const clock = new VirtualClock()
+    const held = await acquireLocks(store, [group('web')], RUN, 60_000, clock, recordingLog().log)
+    await store.delete('/rolling-deploy/lock/web')
+    expect(await renewLocks(store, held, 60_000, clock, recordingLog().log)).toEqual([
+      '/rolling-deploy/lock/web'
+    ])
   })
 
   it('releases only locks it still holds', async () => {
@@ -129,14 +192,14 @@ describe('run lock', () => {
       recordingLog().log
     )
     // Someone took the api lock over after it expired.
-    store.values.set(
+    await store.overwrite(
       '/rolling-deploy/lock/api',
-      JSON.stringify({ runUrl: OTHER, startedAt: 'x', expiresAt: 'y' })
+      JSON.stringify({ runUrl: OTHER, startedAt: 'x', expiresAt: 'y', token: 'other' })
     )
     const released = await releaseLocks(store, held, recordingLog().log)
     expect(released).toEqual(['/rolling-deploy/lock/web'])
-    expect(store.values.has('/rolling-deploy/lock/web')).toBe(false)
-    expect(store.values.has('/rolling-deploy/lock/api')).toBe(true)
+    expect(store.entries.has('/rolling-deploy/lock/web')).toBe(false)
+    expect(store.entries.has('/rolling-deploy/lock/api')).toBe(true)
   })
 
   it('names the IAM actions and the opt-out when the parameter store is denied', async () => {

@@ -234,9 +234,12 @@ describe('cancellation (SIGINT/SIGTERM)', () => {
     expect(out.result).toBe('cancelled')
     expect(world.sends.filter((s) => s.kind === 'deploy')).toEqual([])
     expect(world.mutations()).toEqual(['deregister tg-a i-1:80', 'deregister tg-b i-1:8080'])
-    expect(byHost(out)['i-1']).toMatchObject({ state: 'pending', step: 'drain', batch: 1 })
+    expect(byHost(out)['i-1']).toMatchObject({ state: 'failed', step: 'drain', batch: 1 })
+    expect(byHost(out)['i-1']!.reason).toBe(
+      'run cancelled: drained (step drain), no command sent; the post step registers it back'
+    )
     expect(out.hosts[0]).toMatchObject({ outOfService: true, commandSent: false })
-    expect(counts(out)).toMatchObject({ pending: 3, failed: 0, deployed: 0 })
+    expect(counts(out)).toMatchObject({ pending: 2, failed: 1, deployed: 0 })
     expect(out.batches).toHaveLength(1)
     // What the post step reads to register i-1 back into both groups.
     expect(journal().find((h) => h.instanceId === 'i-1')).toMatchObject({
@@ -295,7 +298,7 @@ describe('cancellation (SIGINT/SIGTERM)', () => {
     const out = await run()
 
     expect(out.result).toBe('cancelled')
-    expect(byHost(out)['i-1']).toMatchObject({ state: 'pending', step: 'command' })
+    expect(byHost(out)['i-1']).toMatchObject({ state: 'failed', step: 'command' })
     expect(out.hosts[0]).toMatchObject({
       outOfService: true,
       commandSent: true,

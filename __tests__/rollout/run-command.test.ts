@@ -1,3 +1,4 @@
+import { TRUNCATED_NOTE } from '../../src/rollout/command-failure.js'
 import { describe, it, expect } from '@jest/globals'
 import {
   FakeWorld,
@@ -26,6 +27,18 @@ describe('deploy invocation status', () => {
     expect(out.hosts[0]).toMatchObject({ exitCode: 0 })
     expect(out.hosts[0]!.outputTail).toBeUndefined()
     expect(world.ok().some((c) => c.startsWith('output'))).toBe(false)
+  })
+
+  it('says so when SSM gave only the first 24,000 characters of the output', async () => {
+    const stdout = Array.from({ length: 3000 }, (_, i) => `line ${i} ......`).join('\n') + '\n'
+    const world = worldWith({ status: 'Failed', exitCode: 1, stdout, stderr: 'boom\n' })
+    const out = await world.run(settingsFor())
+    const h = out.hosts[0]!
+    expect(h.outputTail!.split('\n')[0]).toBe(TRUNCATED_NOTE)
+    // What follows ends where SSM's 24,000 characters end, not at the command's last line.
+    expect(h.outputTail).not.toContain('line 2999')
+    expect(h.outputTail).toMatch(/boom$/)
+    expect(h.reason).toBe('command failed with exit code 1: boom')
   })
 
   it('Failed fails the host at command with the exit code and the tail of its output', async () => {

@@ -452,6 +452,8 @@ function problems(c: Case, r: Awaited<ReturnType<typeof run>>): string[] {
   if (counts.rolledBack > 0 && settings.onFailure !== 'rollback')
     out.push(`invariant 6: ${counts.rolledBack} host(s) rolled back with on-failure halt`)
   if (outcome.result === 'success') {
+    if (counts.skipped > 0 && counts.deployed === 0)
+      out.push(`invariant 6: result success with ${counts.skipped} skipped and none deployed`)
     if (counts.pending > 0)
       out.push(`invariant 6: result success with ${counts.pending} host(s) pending`)
     if (counts.rolledBack > 0)
@@ -467,7 +469,9 @@ function problems(c: Case, r: Awaited<ReturnType<typeof run>>): string[] {
       counts.pending === 0 &&
       counts.rolledBack === 0 &&
       !stoppedBy &&
-      !(counts.skipped > 0 && !settings.skipUnhealthy)
+      !(counts.skipped > 0 && !settings.skipUnhealthy) &&
+      // SPEC: a run that skipped hosts and deployed none ends failed (nothing was rolled out).
+      !(counts.skipped > 0 && counts.deployed === 0)
     ) {
       out.push(
         `invariant 6: result ${outcome.result} (${outcome.reason}) though ${counts.failed} failed ≤ max-failures ${maxFailures} and nothing is pending`

@@ -575,7 +575,15 @@ export class FakeWorld implements LoadBalancer, CommandRunner, AlarmSource {
   async output(commandId: string, instanceId: string): Promise<CommandOutput> {
     this.call(`output ${commandId} ${instanceId}`)
     const inv = this.invocation(commandId, instanceId)
-    return inv.ended ? { stdout: inv.stdout, stderr: inv.stderr } : { stdout: '', stderr: '' }
+    if (!inv.ended) return { stdout: '', stderr: '' }
+    // GetCommandInvocation returns "the first 24,000 characters written by the plugin to stdout"
+    // and the first 8,000 of stderr (API_GetCommandInvocation.html, StandardOutputContent).
+    const cut = inv.stdout.length > 24_000 || inv.stderr.length > 8_000
+    return {
+      stdout: inv.stdout.slice(0, 24_000),
+      stderr: inv.stderr.slice(0, 8_000),
+      ...(cut ? { truncated: true } : {})
+    }
   }
 
   async cancel(commandId: string, instanceIds: string[]): Promise<void> {

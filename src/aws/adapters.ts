@@ -20,7 +20,7 @@ export interface AwsPorts {
 export function awsPorts(clients: AwsClients): AwsPorts {
   return {
     lb: new ElbLoadBalancer(clients.elb),
-    runner: new SsmCommandRunner(clients.ssm),
+    runner: new SsmCommandRunner(clients.ssm, { client: clients.ssmSend }),
     alarms: new CloudWatchAlarms(clients.cloudwatch),
     groups: clients.autoscaling && new AutoScalingGroups(clients.autoscaling)
   }

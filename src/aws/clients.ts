@@ -18,6 +18,11 @@ export interface AwsClients {
   cloudwatch: CloudWatchClient
   /** Absent (a test's clients): the run looks at no scaling group. */
   autoscaling?: AutoScalingClient
+  /**
+   * SendCommand only: the SDK never retries it (not idempotent); aws/send-once.ts settles an
+   * unclear failure through ListCommands. Absent (test doubles): SendCommand goes through `ssm`.
+   */
+  ssmSend?: SSMClient
 }
 
 export const CLIENT_CONFIG = {
@@ -137,7 +142,8 @@ export function createClients(region: string | undefined, log?: Pick<Log, 'debug
     elb: new ElasticLoadBalancingV2Client(config),
     ssm: new SSMClient(config),
     cloudwatch: new CloudWatchClient(config),
-    autoscaling: new AutoScalingClient(config)
+    autoscaling: new AutoScalingClient(config),
+    ssmSend: new SSMClient({ ...config, retryMode: 'standard', maxAttempts: 1 })
   }
   // The SDK's logger middleware copies every input and output through its sensitive-data filter
   // even for its no-op logger: at 10,000 hosts that copy of each DescribeTargetHealth answer was

@@ -211,6 +211,8 @@ export class ElbLoadBalancer implements LoadBalancer {
       // Only instance targets are hosts SSM can run a command on.
       unsupported: targetType === 'instance' ? undefined : `has target type ${targetType}`,
       healthCheckPath: tg.HealthCheckPath,
+      healthCheckProtocol: checkProtocol(tg.HealthCheckProtocol),
+      successCodes: tg.Matcher?.HttpCode,
       // `traffic-port`: each target is checked on the port it is registered on.
       healthCheckPort: port === 'traffic-port' ? undefined : Number(port),
       healthCheckPortLabel: port,
@@ -223,6 +225,13 @@ export class ElbLoadBalancer implements LoadBalancer {
         kindOf(tg.Protocol) === 'nlb' ? termination?.Value === 'true' : undefined
     }
   }
+}
+
+/** ELB's health-check protocols as the on-host check reads them: TLS and UDP checks are TCP ones. */
+function checkProtocol(p: string | undefined): Pool['healthCheckProtocol'] {
+  if (p === 'HTTPS') return 'HTTPS'
+  if (p === 'HTTP' || p === undefined) return p
+  return 'TCP'
 }
 
 const toTargets = (targets: Member[]) =>

@@ -8,6 +8,32 @@ export const HEALTH_MARKER = 'rolling-deploy-health'
 export interface HealthTarget {
   port: number
   path: string
+  /**
+   * How the load balancer checks the pool: HTTP (default), HTTPS (certificate not verified, as
+   * ELB does not verify it) or TCP (the port accepts a connection; nothing is read).
+   */
+  protocol?: 'http' | 'https' | 'tcp'
+  /** The load balancer's success codes (ELB Matcher HttpCode: "200", "200,202", "200-399"); 2xx when absent. */
+  codes?: string
+}
+
+/** Success codes in ELB's syntax: comma-separated codes and low-high ranges; nothing else. */
+const CODES = /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/
+
+/** The matcher as the script takes it (spaces dropped); undefined when absent or malformed. */
+export function normaliseCodes(codes: string | undefined): string | undefined {
+  const c = codes?.replace(/\s+/g, '')
+  return c && CODES.test(c) ? c : undefined
+}
+
+/** Whether an HTTP status passes the matcher (2xx without one), as the load balancer judges it. */
+export function matchesCodes(status: number, codes: string | undefined): boolean {
+  const list = normaliseCodes(codes)
+  if (!list) return isHealthyStatus(status)
+  return list.split(',').some((part) => {
+    const [lo, hi] = part.split('-').map(Number)
+    return hi === undefined ? status === lo : status >= lo! && status <= hi
+  })
 }
 
 /**
@@ -42,24 +68,32 @@ export interface HealthWait {
  *  (else `/../` is squashed): the path reaches the server as given. */
 export function healthScript(target: HealthTarget, wait: HealthWait = { seconds: 0 }): string {
   const seconds = Math.max(0, Math.floor(wait.seconds))
-  return [
+  const protocol = target.protocol ?? 'http'
+  const codes = normaliseCodes(target.codes) ?? ''
+  const lines = [
     `# ${HEALTH_MARKER}: values are base64 so the shell never parses them`,
     decodedAssignment('rd_port', String(target.port)),
     decodedAssignment('rd_path', wirePath(target.path)),
     decodedAssignment('rd_want', wait.expect ?? ''),
+    decodedAssignment('rd_codes', codes),
     `rd_wait=${seconds}`,
-    'rd_url="http://127.0.0.1:${rd_port}${rd_path}"',
+    `rd_url="${protocol === 'https' ? 'https' : 'http'}://127.0.0.1:\${rd_port}\${rd_path}"`,
     'rd_body=$(mktemp)',
+    // The load balancer neither follows redirects nor verifies the target's certificate: nor do
+    // these (curl without -L, -k; wget --max-redirect=0 --no-check-certificate; python likewise).
     'rd_read() {',
     ': > "$rd_body"',
     'if command -v curl >/dev/null 2>&1; then',
-    '  rd_code=$(curl -s -g --path-as-is -o "$rd_body" -w "%{http_code}" --max-time 5 "$rd_url")',
+    '  rd_code=$(curl -s -k -g --path-as-is -o "$rd_body" -w "%{http_code}" --max-time 5 "$rd_url")',
     'elif command -v wget >/dev/null 2>&1; then',
-    `  rd_code=$(wget -S -q -T 5 -O "$rd_body" "$rd_url" 2>&1 | awk '/^ *HTTP\\//{c=$2} END{print c}')`,
+    `  rd_code=$(wget -S -q -T 5 --max-redirect=0 --no-check-certificate -O "$rd_body" "$rd_url" 2>&1 | awk '/^ *HTTP\\//{c=$2} END{print c}')`,
     'else',
-    `  rd_code=$(python3 -c 'import sys,urllib.request,urllib.error
+    `  rd_code=$(python3 -c 'import sys,ssl,urllib.request,urllib.error
+class N(urllib.request.HTTPRedirectHandler):
+  def redirect_request(self,*a): return None
+o=urllib.request.build_opener(N,urllib.request.HTTPSHandler(context=ssl._create_unverified_context()))
 try:
-  r=urllib.request.urlopen(sys.argv[1],timeout=5); c=r.status; b=r.read()
+  r=o.open(sys.argv[1],timeout=5); c=r.status; b=r.read()
 except urllib.error.HTTPError as e:
   c=e.code; b=e.read()
 except Exception:
@@ -67,12 +101,37 @@ except Exception:
 open(sys.argv[2],"wb").write(b); print(c)' "$rd_url" "$rd_body")`,
     'fi',
     '}',
+    // TCP health check: the port accepts a connection (python3, else nc, else bash's /dev/tcp).
+    'rd_tcp() {',
+    'rd_code=000',
+    'if command -v python3 >/dev/null 2>&1; then',
+    `  python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),5).close()' "$rd_port" 2>/dev/null && rd_code=open`,
+    'elif command -v nc >/dev/null 2>&1; then',
+    '  nc -z -w 5 127.0.0.1 "$rd_port" 2>/dev/null && rd_code=open',
+    'elif command -v bash >/dev/null 2>&1; then',
+    `  bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' rd "$rd_port" 2>/dev/null && rd_code=open`,
+    'fi',
+    '}',
+    // The matcher: a list of codes and low-high ranges; 2xx when there is none.
+    'rd_pass() {',
+    'if [ "$rd_code" = open ]; then return 0; fi',
+    'if [ -z "$rd_codes" ]; then case "$rd_code" in 2??) return 0 ;; esac; return 1; fi',
+    'rd_rest="$rd_codes,"',
+    'while [ -n "$rd_rest" ]; do',
+    '  rd_one=${rd_rest%%,*}; rd_rest=${rd_rest#*,}',
+    '  case "$rd_one" in',
+    '    *-*) [ "$rd_code" -ge "${rd_one%-*}" ] 2>/dev/null && [ "$rd_code" -le "${rd_one#*-}" ] && return 0 ;;',
+    '    *) [ "$rd_code" = "$rd_one" ] && return 0 ;;',
+    '  esac',
+    'done',
+    'return 1',
+    '}',
     'rd_end=$(( $(date +%s) + rd_wait ))',
     'while :; do',
-    '  rd_read',
-    '  case "$rd_code" in',
-    '    2??) if [ -z "$rd_want" ] || grep -qF -e "$rd_want" "$rd_body"; then break; fi ;;',
-    '  esac',
+    protocol === 'tcp' ? '  rd_tcp' : '  rd_read',
+    '  if rd_pass; then',
+    '    if [ -z "$rd_want" ] || grep -qF -e "$rd_want" "$rd_body"; then break; fi',
+    '  fi',
     '  [ "$(date +%s)" -lt "$rd_end" ] || break',
     '  sleep 0.5 2>/dev/null || sleep 1',
     'done',
@@ -80,7 +139,8 @@ open(sys.argv[2],"wb").write(b); print(c)' "$rd_url" "$rd_body")`,
     'head -c 2000 "$rd_body"',
     'rm -f "$rd_body"',
     'exit 0'
-  ].join('\n')
+  ]
+  return lines.join('\n')
 }
 
 /** Reads the port and path back out of a script built by healthScript (for simulators): the
@@ -99,12 +159,23 @@ export function readHealthScript(
   if (port === undefined || path === undefined) return undefined
   const want = literal('rd_want')
   const seconds = Number(/^rd_wait=(\d+)$/m.exec(script)?.[1] ?? 0)
-  return { port: Number(port), path, wait: { seconds, expect: want || undefined } }
+  const scheme = /^rd_url="(https?):/m.exec(script)?.[1]
+  const protocol = /^ {2}rd_tcp$/m.test(script) ? 'tcp' : scheme === 'https' ? 'https' : undefined
+  const codes = literal('rd_codes') || undefined
+  return {
+    port: Number(port),
+    path,
+    ...(protocol ? { protocol } : {}),
+    ...(codes ? { codes } : {}),
+    wait: { seconds, expect: want || undefined }
+  }
 }
 
 export interface HealthReading {
-  /** HTTP status; 0 when nothing answered. */
+  /** HTTP status; 0 when nothing answered (and for a TCP check, open or not). */
   status: number
+  /** A TCP check: the port accepted a connection. */
+  open?: boolean
   body: string
   /** The `version` field of a JSON body, when there is one. */
   version?: string
@@ -116,9 +187,11 @@ export function parseHealthOutput(output: string): HealthReading | undefined {
   if (start < 0) return undefined
   const rest = output.slice(start + HEALTH_MARKER.length + ' status='.length)
   const newline = rest.indexOf('\n')
-  const status = Number.parseInt(newline < 0 ? rest : rest.slice(0, newline), 10) || 0
+  const word = newline < 0 ? rest : rest.slice(0, newline)
+  const status = Number.parseInt(word, 10) || 0
   const body = newline < 0 ? '' : rest.slice(newline + 1)
-  return { status, body, version: jsonVersion(body) }
+  const open = word.trim() === 'open' ? { open: true } : {}
+  return { status, body, ...open, version: jsonVersion(body) }
 }
 
 function jsonVersion(body: string): string | undefined {

@@ -27,6 +27,8 @@ export interface Journal {
   result?: string
   locks?: HeldLocks
   deploymentId?: number
+  /** The pools locked (id and name): the durable account's keys, for the post step. */
+  pools?: Array<{ id: string; name: string }>
   /** Only hosts out of service: a 10,000-host fleet keeps a small journal. */
   hosts: JournalHost[]
   /**

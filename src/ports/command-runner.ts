@@ -47,6 +47,8 @@ export interface Invocation {
 export interface CommandOutput {
   stdout: string
   stderr: string
+  /** The runner gave only the start of a longer output (SSM: the first 24,000 characters). */
+  truncated?: boolean
 }
 
 export type PingStatus = 'Online' | 'ConnectionLost' | 'Inactive' | 'Unknown'

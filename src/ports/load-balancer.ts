@@ -20,6 +20,13 @@ export interface Pool {
    */
   unsupported?: string
   healthCheckPath?: string
+  /**
+   * How the load balancer checks members: HTTP, HTTPS or TCP (ELB HealthCheckProtocol; TLS and
+   * the like count as TCP: the port accepts a connection). Absent: HTTP.
+   */
+  healthCheckProtocol?: 'HTTP' | 'HTTPS' | 'TCP'
+  /** The success codes of an HTTP(S) check (ELB Matcher HttpCode: "200", "200,202", "200-399"). */
+  successCodes?: string
   /** The health check's port; absent when each member is checked on its own port. */
   healthCheckPort?: number
   /** The health check's port as the load balancer names it (e.g. `traffic-port`), for the log. */

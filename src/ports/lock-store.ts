@@ -14,6 +14,8 @@ export interface LockValue {
   runUrl: string
   startedAt: string
   expiresAt: string
+  /** Unique per acquisition (rollout/lock-protocol.ts): tells this run's lock from another's. */
+  token?: string
 }
 
 /** The locks one run holds (the journal keeps them for the post step). */

@@ -202,6 +202,8 @@ async function commandAndReturn(run: BatchRun, ready: HostRecord[]): Promise<voi
   }
 
   ledger.update(ready, { step: 'command', commandSent: true })
+  // On record as "deploy started" before the SendCommand leaves.
+  await ctx.deps.checkpoint?.()
   const phase = span('command')
   phase.start()
   let results: Map<string, CommandResult>

@@ -7,6 +7,10 @@ import { formatDuration } from '../shared/format.js'
 /** How much of a failed host's output the report keeps. */
 const OUTPUT_TAIL_CHARS = 4000
 
+/** Said in the summary when the runner returned only the start of the output. */
+export const TRUNCATED_NOTE =
+  '[rolling-deploy: SSM returns only the first 24,000 characters of stdout (8,000 of stderr): the lines below end there, not where the command ended]'
+
 export async function outputTail(ctx: RolloutContext, r: CommandResult): Promise<string> {
   try {
     const out = await ctx.poller.retry(
@@ -14,7 +18,8 @@ export async function outputTail(ctx: RolloutContext, r: CommandResult): Promise
       30_000
     )
     const text = [out.stdout.trimEnd(), out.stderr.trimEnd()].filter(Boolean).join('\n')
-    return text.slice(-OUTPUT_TAIL_CHARS)
+    const cut = out.truncated ? `${TRUNCATED_NOTE}\n` : ''
+    return cut + text.slice(-OUTPUT_TAIL_CHARS)
   } catch {
     return (r.output ?? '').slice(-OUTPUT_TAIL_CHARS)
   }

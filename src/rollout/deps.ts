@@ -8,6 +8,7 @@ import type { Clock } from '../shared/clock.js'
 import type { HostRecord } from './outcome.js'
 import type { Log } from '../ports/log.js'
 import type { GroupChange, GroupController } from '../ports/group-controller.js'
+import type { AccountStore } from '../ports/account-store.js'
 
 export interface RolloutDeps {
   lb: LoadBalancer
@@ -30,4 +31,11 @@ export interface RolloutDeps {
   groups?: GroupController
   /** Called with every group change the run made, in order, each time BEFORE a change is made. */
   onGroupChanges?: (applied: readonly GroupChange[]) => void
+  /**
+   * The durable account kept next to the lock: read after the lock is taken, before planning, for
+   * what a run that died left out of service (recover.ts).
+   */
+  accounts?: AccountStore
+  /** Awaited before each change in AWS (deregistration, SendCommand): writes the account first. */
+  checkpoint?: () => Promise<void>
 }

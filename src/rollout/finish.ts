@@ -5,7 +5,7 @@ import { errorMessage } from '../shared/errors.js'
 import type { RolloutContext } from './context.js'
 import { verifyHealth } from './health-check.js'
 import { rollBack } from './rollback.js'
-import type { RolloutOutcome, RunResult } from './outcome.js'
+import type { HostRecord, RolloutOutcome, RunResult } from './outcome.js'
 import { vanishedReason } from './fleet-moves.js'
 
 /** The final version check reads each deployed host for at most this long. */
@@ -43,16 +43,80 @@ export async function finish(
   const { settings, ledger, poller } = ctx
   const { log } = ctx.deps
   const outcome = (result: RunResult, reason?: string) => outcomeOf(ctx, result, reason)
-  if (poller.cancelled) return outcome('cancelled', CANCELLED)
+  if (poller.cancelled) return cancelled(ctx)
   if (stop?.rollback && settings.onFailure === 'rollback') {
     // Not one log group: each rollback batch has its own (GitHub does not nest groups).
     return rollbackAfter(ctx, stop.reason, maxFailures, outcome)
   }
   if (stop) return outcome('failed', stop.reason)
+  const nothingDeployed = allSkippedReason(ledger.records)
+  if (nothingDeployed) return outcome('failed', nothingDeployed)
   if (ledger.count('failed') > 0) {
     log.warning(`${ledger.count('failed')} host(s) failed, within max-failures (${maxFailures})`)
   }
   return outcome('success')
+}
+
+/**
+ * SPEC: a run that skipped hosts and deployed none ends `failed` (nothing was rolled out). The
+ * reason names how many were skipped and the commonest reason, so the fix is in the summary line.
+ */
+export function allSkippedReason(hosts: readonly HostRecord[]): string | undefined {
+  const skipped = hosts.filter((h) => h.state === 'skipped')
+  if (skipped.length === 0 || hosts.some((h) => h.state === 'deployed')) return undefined
+  const tally = new Map<string, number>()
+  for (const h of skipped) {
+    const why = h.reason ?? 'no reason recorded'
+    tally.set(why, (tally.get(why) ?? 0) + 1)
+  }
+  const [why, n] = [...tally].sort((a, b) => b[1] - a[1])[0]!
+  return `${skipped.length} host(s) skipped and none deployed: nothing was rolled out; commonest reason (${n} of ${skipped.length}): ${why}`
+}
+
+/**
+ * After a cancel, no host whose deploy cycle had started is `pending` (SPEC: never touched, still
+ * in service). Each says where it stood and what the post step does with it; `cycle` stays set so
+ * the post step knows the cycle was cut short.
+ */
+export function settleCancelled(ctx: RolloutContext): void {
+  const { ledger } = ctx
+  for (const h of ledger.records) {
+    if (h.cycle !== 'deploy' || h.state !== 'pending') continue
+    const command = h.commandId ? `command ${h.commandId}` : 'its command'
+    const [state, where, then] = !h.commandSent
+      ? ([
+          'failed',
+          `drained (step ${h.step}), no command sent`,
+          'the post step registers it back'
+        ] as const)
+      : h.step === 'restore'
+        ? ([
+            'deployed',
+            `its deploy ran and passed its health check (${command}), it was being registered back`,
+            'the post step registers it back'
+          ] as const)
+        : h.step === 'command'
+          ? ([
+              'failed',
+              `${command} was in flight`,
+              'the post step leaves it out of service for a person to check'
+            ] as const)
+          : ([
+              'failed',
+              `${command} had ended, its health not yet verified (step ${h.step})`,
+              'the post step leaves it out of service for a person to check'
+            ] as const)
+    ledger.update(h, {
+      state,
+      reason: `run cancelled: ${where}; ${then}`,
+      finishedAt: ctx.deps.clock.now()
+    })
+  }
+}
+
+function cancelled(ctx: RolloutContext): RolloutOutcome {
+  settleCancelled(ctx)
+  return outcomeOf(ctx, 'cancelled', CANCELLED)
 }
 
 /** After an AWS error: whoever was mid-cycle is out of service; say so rather than leave them as they were. */
@@ -84,7 +148,7 @@ async function rollbackAfter(
     failMidCycle(ctx, why)
     return outcome('failed', `${reason}; rollback ${why}`)
   }
-  if (ctx.poller.cancelled) return outcome('cancelled', CANCELLED)
+  if (ctx.poller.cancelled) return cancelled(ctx)
   if (!rb.completed) {
     log.error(`rollback stopped: ${rb.stoppedBecause}`)
     return outcome('failed', `${reason}; rollback stopped: ${rb.stoppedBecause}`)

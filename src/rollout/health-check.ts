@@ -3,7 +3,7 @@
 
 import {
   healthScript,
-  isHealthyStatus,
+  matchesCodes,
   parseHealthOutput,
   reportsVersion,
   type HealthTarget,
@@ -44,9 +44,18 @@ export function healthTarget(ctx: RolloutContext, host: HostRecord): HealthTarge
   const group = ctx.pools.find((g) => g.id === reg?.poolId)
   // A pool checked on each member's own port (ELB's traffic-port): the port the host serves on.
   const port = ctx.settings.healthPort ?? group?.healthCheckPort ?? 'traffic-port'
+  // Read as the load balancer reads it: its protocol and success codes. A TCP check has no path:
+  // when health-path or expected-version asks for a reading, it is made over HTTP.
+  const tcp =
+    group?.healthCheckProtocol === 'TCP' &&
+    ctx.settings.healthPath === undefined &&
+    ctx.settings.expectedVersion === undefined
+  const protocol = tcp ? 'tcp' : group?.healthCheckProtocol === 'HTTPS' ? 'https' : undefined
   return {
     port: port === 'traffic-port' ? (reg?.port ?? 80) : port,
-    path: ctx.settings.healthPath ?? group?.healthCheckPath ?? '/'
+    path: ctx.settings.healthPath ?? group?.healthCheckPath ?? '/',
+    ...(protocol ? { protocol } : {}),
+    ...(group?.successCodes && !tcp ? { codes: group.successCodes } : {})
   }
 }
 
@@ -59,7 +68,10 @@ function healthSpec(target: HealthTarget, wait: HealthWait): CommandSpec {
   }
 }
 
-const urlOf = (t: HealthTarget) => `http://127.0.0.1:${t.port}${t.path}`
+const urlOf = (t: HealthTarget) =>
+  t.protocol === 'tcp'
+    ? `TCP port ${t.port}`
+    : `${t.protocol === 'https' ? 'https' : 'http'}://127.0.0.1:${t.port}${t.path}`
 
 /**
  * One reading of every host, one SSM command per distinct port and path. With waitSeconds, each
@@ -75,7 +87,7 @@ export async function readHealth(
   const byTarget = new Map<string, { target: HealthTarget; ids: string[] }>()
   for (const h of hosts) {
     const target = healthTarget(ctx, h)
-    const key = `${target.port} ${target.path}`
+    const key = `${target.protocol ?? 'http'} ${target.port} ${target.path} ${target.codes ?? ''}`
     const entry = byTarget.get(key) ?? { target, ids: [] }
     entry.ids.push(h.instanceId)
     byTarget.set(key, entry)
@@ -109,7 +121,11 @@ function judge(
   if (!reading) return { ok: false, reason: 'health check printed no reading' }
   const version =
     reading.version ?? (expected && reading.body.includes(expected) ? expected : undefined)
-  if (!isHealthyStatus(reading.status)) {
+  if (target.protocol === 'tcp') {
+    if (reading.open) return { ok: true }
+    return { ok: false, reason: `${urlOf(target)} did not accept a connection` }
+  }
+  if (!matchesCodes(reading.status, target.codes)) {
     const answer = reading.status === 0 ? 'did not answer' : `answered HTTP ${reading.status}`
     return { ok: false, status: reading.status, version, reason: `${urlOf(target)} ${answer}` }
   }

@@ -34,6 +34,17 @@ export class HostLedger {
     return this.byId.has(id)
   }
 
+  /** Takes in records made elsewhere (hosts a dead run left out: rollout/recover.ts). */
+  adopt(records: HostRecord[]): void {
+    const incoming = records.filter((r) => !this.byId.has(r.instanceId))
+    if (incoming.length === 0) return
+    for (const r of incoming) {
+      this.records.push(r)
+      this.byId.set(r.instanceId, r)
+    }
+    this.onChange?.(this.records)
+  }
+
   get(id: string): HostRecord {
     const r = this.byId.get(id)
     if (!r) throw new Error(`unknown host ${id}`)

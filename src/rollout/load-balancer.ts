@@ -143,6 +143,8 @@ export async function takeOutHosts(
   ctx: RolloutContext,
   hosts: HostRecord[]
 ): Promise<Map<HostRecord, number>> {
+  // The durable account names them before they leave (a run that dies here loses nothing).
+  await ctx.deps.checkpoint?.()
   const at = new Map<HostRecord, number>()
   const now = () => ctx.deps.clock.now()
   const refused = await eachPool(

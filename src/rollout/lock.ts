@@ -1,119 +1,131 @@
-// One lock per target group, so two runs never roll the same fleet at once. A lock records who
-// holds it and until when; a lock past its expiry belongs to a run that died, and is taken over.
+// One lock per target group, so two runs never roll the same fleet at once, on the claim protocol
+// of lock-protocol.ts: create-if-absent is the way in; an expired lock, or one whose holder's
+// GitHub run has ended, is taken over by exactly one of the runs racing for it; the holder renews
+// its lock while it works, so a slow live run never loses it to a takeover.
 
+import { randomUUID } from 'node:crypto'
 import type { Pool } from '../ports/load-balancer.js'
 import type { Clock } from '../shared/clock.js'
 import type { Log } from '../ports/log.js'
-import type { HeldLocks, LockStore, LockValue } from '../ports/lock-store.js'
+import type { HeldLocks, VersionedLockStore } from '../ports/lock-store.js'
 import { errorMessage, errorName } from '../shared/errors.js'
 import { formatDuration } from '../shared/format.js'
 import type { Settings } from '../settings.js'
 import { batchCount } from './plan.js'
 import { drainTimeoutMs } from './timeouts.js'
+import { acquire, release, renew, type LockRecord } from './lock-protocol.js'
 
 export const LOCK_PREFIX = '/rolling-deploy/lock/'
 
 export const lockName = (group: Pool): string => `${LOCK_PREFIX}${group.name}`
+/** The key of the durable account kept next to a lock: the lock name's suffix. */
+export const accountKey = (lock: string): string => lock.slice(LOCK_PREFIX.length)
 
 /** Another run holds a lock: this one must not change anything. */
 export class LockHeldError extends Error {
   override name = 'LockHeldError'
 }
 
-function parse(raw: string | undefined): LockValue | undefined {
-  if (!raw) return undefined
-  try {
-    const v = JSON.parse(raw) as Partial<LockValue>
-    if (typeof v.runUrl === 'string' && typeof v.expiresAt === 'string') return v as LockValue
-  } catch {
-    // a value that is not ours: treated as held, with no expiry we can trust
-  }
-  return undefined
+export interface AcquireLockOptions {
+  /** True when the holder's GitHub run has ended for sure (github/run-status.ts). */
+  holderEnded?: (holder: LockRecord) => Promise<boolean>
+  /** This acquisition's token; a fresh UUID by default. */
+  token?: string
 }
 
-function accessHint(err: unknown, action: string): Error {
+function accessHint(err: unknown): Error {
   const name = errorName(err)
   if (name === 'AccessDeniedException' || name === 'AccessDenied') {
     return new Error(
-      `lock: ${action} on parameter ${LOCK_PREFIX}* was denied (${errorMessage(err)}). ` +
-        `Allow ssm:PutParameter, ssm:GetParameter and ssm:DeleteParameter on arn:aws:ssm:*:*:parameter${LOCK_PREFIX}*, or set lock: false to run without a lock.`
+      `lock: access to parameter ${LOCK_PREFIX}* was denied (${errorMessage(err)}). ` +
+        `Allow ssm:PutParameter, ssm:GetParameter, ssm:GetParametersByPath and ssm:DeleteParameter on arn:aws:ssm:*:*:parameter/rolling-deploy/*, or set lock: false to run without a lock.`
     )
   }
   return err instanceof Error ? err : new Error(String(err))
 }
+
+const mine = (held: HeldLocks): LockRecord => ({
+  runUrl: held.value.runUrl,
+  startedAt: held.value.startedAt,
+  expiresAt: held.value.expiresAt,
+  token: held.value.token ?? ''
+})
 
 /**
  * Takes every group's lock or none: when one is held by a live run, the ones already taken are
  * released and LockHeldError names the holder.
  */
 export async function acquireLocks(
-  store: LockStore,
+  store: VersionedLockStore,
   groups: Pool[],
   runUrl: string,
   ttlMs: number,
   clock: Clock,
-  log: Log
+  log: Log,
+  options: AcquireLockOptions = {}
 ): Promise<HeldLocks> {
   const now = clock.now()
-  const value: LockValue = {
+  const record: LockRecord = {
     runUrl,
     startedAt: new Date(now).toISOString(),
-    expiresAt: new Date(now + ttlMs).toISOString()
+    expiresAt: new Date(now + ttlMs).toISOString(),
+    token: options.token ?? randomUUID()
   }
-  const text = JSON.stringify(value)
-  const held: HeldLocks = { names: [], value }
+  const held: HeldLocks = { names: [], value: record }
   try {
     for (const group of groups) {
       const name = lockName(group)
-      if (
-        await store.create(name, text).catch((e) => Promise.reject(accessHint(e, 'PutParameter')))
-      ) {
+      const got = await acquire(store, name, record, {
+        now: () => clock.now(),
+        holderEnded: options.holderEnded
+      }).catch((e) => Promise.reject(accessHint(e)))
+      if (got.outcome === 'acquired') {
         held.names.push(name)
+        if (got.how === 'took-over-expired')
+          log.warning(
+            `lock ${name} held by ${got.previous?.runUrl} expired at ${got.previous?.expiresAt}: taken over`
+          )
+        if (got.how === 'took-over-ended')
+          log.warning(
+            `lock ${name} was held by ${got.previous?.runUrl}, a GitHub run that has completed: taken over at once`
+          )
         continue
       }
-      const current = parse(
-        await store.read(name).catch((e) => Promise.reject(accessHint(e, 'GetParameter')))
-      )
-      if (current && Date.parse(current.expiresAt) <= now) {
-        log.warning(
-          `lock ${name} held by ${current.runUrl} expired at ${current.expiresAt}: taking it over`
+      const holder = got.holder
+      const who = holder
+        ? `${holder.runUrl} (until ${holder.expiresAt})`
+        : 'an unknown holder (a value this action did not write)'
+      if (got.outcome === 'contended')
+        throw new LockHeldError(
+          `target group ${group.name}: another run is taking over the lock of ${who} right now ` +
+            `(claim ${got.claim}). If no run is, delete the parameter ${got.claim}.`
         )
-        await store
-          .overwrite(name, text)
-          .catch((e) => Promise.reject(accessHint(e, 'PutParameter')))
-        held.names.push(name)
-        continue
-      }
       throw new LockHeldError(
-        `target group ${group.name} is locked by another run: ${current?.runUrl ?? 'unknown holder'}` +
-          (current ? ` (until ${current.expiresAt})` : '') +
-          `. Wait for it to finish, or delete the parameter ${name} if that run is gone.`
+        `target group ${group.name} is locked by another run: ${who}. ` +
+          `Wait for it to finish, or delete the parameter ${name} if that run is gone.`
       )
     }
   } catch (err) {
     await releaseLocks(store, held, log)
     throw err
   }
-  log.info(`locked ${held.names.join(', ')} until ${value.expiresAt} (${formatDuration(ttlMs)})`)
+  log.info(`locked ${held.names.join(', ')} until ${record.expiresAt} (${formatDuration(ttlMs)})`)
   return held
 }
 
 /** Deletes the locks this run still holds; a lock another run took over is left alone. */
-export async function releaseLocks(store: LockStore, held: HeldLocks, log: Log): Promise<string[]> {
+export async function releaseLocks(
+  store: VersionedLockStore,
+  held: HeldLocks,
+  log: Log
+): Promise<string[]> {
   const released: string[] = []
   for (const name of held.names) {
     try {
-      const current = parse(await store.read(name))
-      if (
-        current &&
-        current.runUrl === held.value.runUrl &&
-        current.startedAt === held.value.startedAt
-      ) {
-        await store.delete(name)
-        released.push(name)
-      } else if (current) {
-        log.warning(`lock ${name} is now held by ${current.runUrl}: left in place`)
-      }
+      const r = await release(store, name, mine(held))
+      if (r === 'released') released.push(name)
+      else if (r === 'not-ours')
+        log.warning(`lock ${name} is now held by another run: left in place`)
     } catch (err) {
       log.warning(
         `could not release lock ${name}: ${errorMessage(err)}; delete the parameter by hand`
@@ -121,6 +133,60 @@ export async function releaseLocks(store: LockStore, held: HeldLocks, log: Log):
     }
   }
   return released
+}
+
+/**
+ * Pushes the expiry of every held lock to now + ttlMs. Answers the names this run lost (taken over
+ * or deleted by someone): the caller stops, since another run may now change the same fleet.
+ */
+export async function renewLocks(
+  store: VersionedLockStore,
+  held: HeldLocks,
+  ttlMs: number,
+  clock: Clock,
+  log: Log
+): Promise<string[]> {
+  const expiresAt = new Date(clock.now() + ttlMs).toISOString()
+  const lost: string[] = []
+  for (const name of held.names) {
+    try {
+      if ((await renew(store, name, mine(held), expiresAt)) === 'lost') lost.push(name)
+    } catch (err) {
+      // A failed renewal is retried at the next tick; the lock still has most of its time.
+      log.warning(`could not renew lock ${name}: ${errorMessage(err)}`)
+    }
+  }
+  if (lost.length === 0) held.value.expiresAt = expiresAt
+  return lost
+}
+
+/**
+ * Renews the locks every third of their time-to-live until stopped, so a run longer than its
+ * estimate (capacity waits, retries) keeps its lock while a dead run's lock still frees itself.
+ */
+export function keepLocks(
+  store: VersionedLockStore,
+  held: HeldLocks,
+  ttlMs: number,
+  clock: Clock,
+  log: Log,
+  onLost: (names: string[]) => void
+): { stop(): void; done: Promise<void> } {
+  const stopper = new AbortController()
+  const every = Math.max(1_000, Math.floor(ttlMs / 3))
+  const done = (async () => {
+    for (;;) {
+      await clock.sleep(every, stopper.signal)
+      if (stopper.signal.aborted) return
+      const lost = await renewLocks(store, held, ttlMs, clock, log)
+      if (lost.length > 0) {
+        log.error(`lost lock(s) ${lost.join(', ')}: another run took them over`)
+        onLost(lost)
+        return
+      }
+    }
+  })()
+  return { stop: () => stopper.abort(), done }
 }
 
 /**

@@ -2,7 +2,8 @@
 // pre-check every host, plan the batches. Nothing on a host is changed here.
 
 import type { Settings } from '../settings.js'
-import { discoverFleet } from './discover.js'
+import { discoverFleet, type Fleet } from './discover.js'
+import { recoverAccounts } from './recover.js'
 import { planBatches } from './plan.js'
 import type { RolloutContext } from './context.js'
 import { HostLedger } from './host-ledger.js'
@@ -36,16 +37,38 @@ export interface Prepared {
   done?: RolloutOutcome
 }
 
+/**
+ * Rediscovers until the hosts just registered back are in service (or health-timeout passes: they
+ * are then in the fleet as the load balancer sees them, and the pre-check skips them).
+ */
+async function waitBack(
+  ids: string[],
+  discover: () => Promise<Fleet>,
+  ctx: RolloutContext
+): Promise<Fleet> {
+  const { clock } = ctx.deps
+  const until = clock.now() + ctx.settings.healthTimeoutMs
+  for (;;) {
+    const fleet = await discover()
+    const back = ids.every((id) =>
+      [...fleet.health.values()].some((members) =>
+        members.some((m) => m.instanceId === id && m.state === 'in-service')
+      )
+    )
+    if (back || clock.now() >= until || ctx.poller.cancelled) return fleet
+    await clock.sleep(5_000, ctx.deps.signal)
+  }
+}
+
 export async function prepare(settings: Settings, deps: RolloutDeps): Promise<Prepared> {
   const { clock, log } = deps
   const startedAt = clock.now()
   const poller = new Poller(clock, deps.random, deps.signal, log)
 
-  const fleet = await log.group('Discover the fleet', async () => {
-    const f = await poller.retry(
-      () => discoverFleet(deps.lb, settings.targetGroups),
-      API_PATIENCE_MS
-    )
+  const discover = () =>
+    poller.retry(() => discoverFleet(deps.lb, settings.targetGroups), API_PATIENCE_MS)
+  let fleet = await log.group('Discover the fleet', async () => {
+    const f = await discover()
     for (const g of f.pools) {
       log.info(
         `${g.name}: health check ${g.healthCheckPath ?? '/'} on ${g.healthCheckPortLabel}, deregistration delay ${g.drainDelaySeconds}s`
@@ -76,10 +99,12 @@ export async function prepare(settings: Settings, deps: RolloutDeps): Promise<Pr
     outNow = out
     capacity.push({ at: clock.now(), inService: hosts.length - out })
   }
-  const ledger = new HostLedger(fleet.hosts, clock, (hosts) => {
-    deps.onChange?.(hosts)
-    sampleCapacity(hosts)
-  })
+  const newLedger = (hosts: typeof fleet.hosts) =>
+    new HostLedger(hosts, clock, (records) => {
+      deps.onChange?.(records)
+      sampleCapacity(records)
+    })
+  let ledger = newLedger(fleet.hosts)
   const fleetSize = ledger.size
   const ctx: RolloutContext = {
     settings,
@@ -125,11 +150,35 @@ export async function prepare(settings: Settings, deps: RolloutDeps): Promise<Pr
       if (err instanceof LockHeldError) return outcome('failed', err.message)
       throw err
     }
+    if (deps.accounts) {
+      const rec = await log.group('Recover what an earlier run left out of service', () =>
+        recoverAccounts(
+          deps.accounts!,
+          deps.lb,
+          fleet.pools,
+          new Set(fleet.hosts.map((h) => h.instanceId)),
+          log,
+          (fn) => poller.retry(fn, API_PATIENCE_MS)
+        )
+      )
+      if (rec.restored.length > 0) {
+        // The hosts put back are members again: plan on the fleet as the load balancer sees it.
+        fleet = await waitBack(
+          rec.restored.map((h) => h.instanceId),
+          discover,
+          ctx
+        )
+        ctx.pools = fleet.pools
+        ctx.ledger = ledger = newLedger(fleet.hosts)
+      }
+      ledger.adopt(rec.quarantined)
+      ctx.fleetSize = ledger.size
+    }
   }
 
   // Pre-check: a host that fails is skipped and left exactly as it was.
   const failedPrecheck = await log.group('Pre-check', () =>
-    precheck(ctx, ledger.records, fleet.health)
+    precheck(ctx, ledger.inState('pending'), fleet.health)
   )
   // A reading cut short by the cancel says nothing about the host: nothing was changed yet.
   if (poller.cancelled) return outcome('cancelled', CANCELLED)
@@ -151,7 +200,7 @@ export async function prepare(settings: Settings, deps: RolloutDeps): Promise<Pr
   const plan = planBatches(
     settings.batchSize,
     eligible.map((h) => h.instanceId),
-    fleetSize,
+    ctx.fleetSize,
     settings.minHealthyPercent,
     inService,
     groupCapacities(ctx, fleet.health)
@@ -165,7 +214,7 @@ export async function prepare(settings: Settings, deps: RolloutDeps): Promise<Pr
   )
   await log.group('Plan', async () => {
     log.info(
-      `${fleetSize} host(s), ${failedPrecheck.size} skipped, ${plan.batches.length} batch(es); at least ${plan.minInService} stay in service`
+      `${ctx.fleetSize} host(s), ${failedPrecheck.size} skipped, ${plan.batches.length} batch(es); at least ${plan.minInService} stay in service`
     )
     plan.batches.forEach((ids, i) => log.info(`batch ${i + 1}: ${ids.join(', ')}`))
     for (const note of plan.notes) log.warning(note)
