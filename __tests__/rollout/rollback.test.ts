@@ -219,8 +219,11 @@ describe('rollback', () => {
       groups: [{ name: 'tg-a', targets: ids(3) }],
       alarms: {}
     })
-    // 3 hosts, 2 must stay in service. After batch 1, i-2 turns unhealthy: batch 2 can never start.
-    w.when('register tg-a i-1:80', () => (w.host('i-2').lbCheck = 'fail'))
+    // 3 hosts, 2 must stay in service. i-2 starts failing its checks while batch 1 is out; the load
+    // balancer calls it unhealthy after the unhealthy threshold's worth of failed checks (ALB guide,
+    // "Health checks for Application Load Balancer target groups"), by the time batch 1 is back:
+    // batch 2 can never start.
+    w.when('deregister tg-a i-1:80', () => (w.host('i-2').lbCheck = 'fail'))
     const out = await w.run(rollbackSettings({ minHealthyPercent: 60, healthTimeoutMs: 60_000 }))
     expect(out.reason).toMatch(/^capacity guard: /)
     expect(out.result).toBe('failed')

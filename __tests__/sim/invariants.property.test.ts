@@ -448,6 +448,11 @@ function problems(c: Case, r: Awaited<ReturnType<typeof run>>): string[] {
   if (total !== fleetIds.length)
     out.push(`invariant 6: counts add up to ${total}, fleet is ${fleetIds.length}`)
   const maxFailures = resolveAmount(settings.maxFailures, fleetIds.length)
+  // A host that vanished (terminated) is failed but not a failure of the release: README,
+  // "Auto Scaling groups" — it does not count against max-failures.
+  const failedCounted = outcome.hosts.filter(
+    (h) => h.state === 'failed' && h.reason !== 'terminated'
+  ).length
   const stoppedBy = (outcome.reason ?? '').match(/alarm|AWS error/i)
   if (counts.rolledBack > 0 && settings.onFailure !== 'rollback')
     out.push(`invariant 6: ${counts.rolledBack} host(s) rolled back with on-failure halt`)
@@ -458,14 +463,14 @@ function problems(c: Case, r: Awaited<ReturnType<typeof run>>): string[] {
       out.push(`invariant 6: result success with ${counts.pending} host(s) pending`)
     if (counts.rolledBack > 0)
       out.push(`invariant 6: result success with ${counts.rolledBack} host(s) rolled back`)
-    if (counts.failed > maxFailures)
+    if (failedCounted > maxFailures)
       out.push(
-        `invariant 6: result success with ${counts.failed} failed > max-failures ${maxFailures}`
+        `invariant 6: result success with ${failedCounted} failed > max-failures ${maxFailures}`
       )
   } else if (outcome.result === 'failed' || outcome.result === 'rolled-back') {
     if (!outcome.reason) out.push(`invariant 6: result ${outcome.result} without a reason`)
     if (
-      counts.failed <= maxFailures &&
+      failedCounted <= maxFailures &&
       counts.pending === 0 &&
       counts.rolledBack === 0 &&
       !stoppedBy &&
@@ -486,9 +491,9 @@ function problems(c: Case, r: Awaited<ReturnType<typeof run>>): string[] {
   } else {
     out.push(`invariant 6: unexpected result ${outcome.result}`)
   }
-  if (counts.failed > maxFailures && outcome.result === 'success')
+  if (failedCounted > maxFailures && outcome.result === 'success')
     out.push(
-      `invariant 6: ${counts.failed} failed > max-failures ${maxFailures} but result success`
+      `invariant 6: ${failedCounted} failed > max-failures ${maxFailures} but result success`
     )
   return out
 }
