@@ -7,5 +7,7 @@ export default {
   testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
   globalSetup: '<rootDir>/__tests__/e2e/global-setup.mjs',
   testTimeout: 180000,
-  maxWorkers: 1
+  // Suites are independent (each starts its own emulator and HAProxy on random loopback ports) and
+  // mostly wait on real time: two at once keep CI well under 15 minutes.
+  maxWorkers: 2
 }
