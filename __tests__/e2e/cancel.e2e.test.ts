@@ -149,12 +149,14 @@ test('SIGINT while batch 2 drains: the post step registers its hosts back and re
   // No command reached batch 2.
   const commanded = (await emu.deployCommands()).flatMap((c) => c.instanceIds)
   expect(commanded.filter((id) => batch2!.includes(id))).toEqual([])
-  // Reported as pending at drain by the main step.
+  // Never `pending` (SPEC: never touched, still in service): the main step says where each stood
+  // and what the post step does with it.
   for (const id of batch2!) {
-    expect(main.report?.find((r) => r.instanceId === id)).toMatchObject({
-      state: 'pending',
-      step: 'drain'
-    })
+    const row = main.report?.find((r) => r.instanceId === id)
+    expect(row).toMatchObject({ state: 'failed', step: 'drain' })
+    expect(row?.reason).toMatch(
+      /run cancelled: drained .*no command sent; the post step registers it back/
+    )
   }
   expect(post.summary).toContain(`Registered back **2** host(s)`)
   const warned = warnedHosts(post)
